@@ -1,0 +1,26 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "fmpolicy",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "fmpolicy", targets: ["fmpolicy"]),
+        .library(name: "PolicyLang", targets: ["PolicyLang"]),
+        .library(name: "PolicyRuntime", targets: ["PolicyRuntime"]),
+    ],
+    dependencies: [],
+    targets: [
+        // source text → tokens → syntax tree → checked policy
+        .target(name: "PolicyLang"),
+        // checked policy + case JSON → findings
+        .target(name: "PolicyRuntime", dependencies: ["PolicyLang"]),
+        .executableTarget(
+            name: "fmpolicy",
+            dependencies: ["PolicyLang", "PolicyRuntime"],
+            resources: [.copy("Policies")]
+        ),
+        .testTarget(name: "PolicyLangTests", dependencies: ["PolicyLang"]),
+        .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyLang", "PolicyRuntime"]),
+    ]
+)

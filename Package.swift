@@ -15,11 +15,7 @@ let package = Package(
         .target(name: "PolicyLang"),
         // checked policy + case JSON → findings
         .target(name: "PolicyRuntime", dependencies: ["PolicyLang"]),
-        .executableTarget(
-            name: "fmpolicy",
-            dependencies: ["PolicyLang", "PolicyRuntime"],
-            resources: [.copy("Policies")]
-        ),
+        .executableTarget(name: "fmpolicy", dependencies: ["PolicyLang", "PolicyRuntime"]),
         .testTarget(name: "PolicyLangTests", dependencies: ["PolicyLang"]),
         .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyLang", "PolicyRuntime"]),
     ]

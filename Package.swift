@@ -15,7 +15,9 @@ let package = Package(
         .target(name: "PolicyLang"),
         // checked policy + case JSON → findings
         .target(name: "PolicyRuntime", dependencies: ["PolicyLang"]),
-        .executableTarget(name: "fmpolicy", dependencies: ["PolicyLang", "PolicyRuntime"]),
+        // The shipped policies travel with the binary (Resources/policies links to policies/).
+        .executableTarget(name: "fmpolicy", dependencies: ["PolicyLang", "PolicyRuntime"],
+                          resources: [.copy("Resources/policies")]),
         .testTarget(name: "PolicyLangTests", dependencies: ["PolicyLang"]),
         .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyLang", "PolicyRuntime"]),
     ]

@@ -1,0 +1,245 @@
+#if canImport(Darwin)
+import Darwin
+#elseif canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A day of the proleptic Gregorian calendar, without time of day or zone.
+///
+/// The whole date is one `Int32` day number, so comparing, hashing and adding days are
+/// single integer operations; year, month and day are derived on demand with Howard
+/// Hinnant's `civil_from_days` / `days_from_civil` algorithms
+/// (<https://howardhinnant.github.io/date_algorithms.html>).
+///
+/// Month arithmetic clamps to the end of the month, as § 188 (3) BGB does for deadlines:
+/// `2024-08-31 + 6 months = 2025-02-28`. Parsing accepts only years 1...9999; arithmetic
+/// itself works for any date whose day number fits in `Int32` and traps beyond that.
+public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// Days since 1970-01-01 (negative before). Comparison and hashing use this.
+    public let dayNumber: Int32
+
+    /// The date `dayNumber` days after 1970-01-01 (before it when negative).
+    @inlinable
+    public init(dayNumber: Int32) {
+        self.dayNumber = dayNumber
+    }
+
+    /// The given day, or nil when it does not exist (2023-02-30, month 13) or the year is
+    /// outside 1...9999.
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...9999).contains(year), (1...12).contains(month),
+              day >= 1, day <= CalendarDate.daysInMonth(year: year, month: month)
+        else { return nil }
+        self.init(dayNumber: Int32(CalendarDate.daysFromCivil(year, month, day)))
+    }
+
+    /// Strict ISO `YYYY-MM-DD`: exactly 4+2+2 ASCII digits with `-` separators, naming a day
+    /// that exists. `"2025-1-5"`, `"2025-13-01"`, `"2023-02-30"`, `" 2025-01-01"` are nil.
+    public init?(iso: String) {
+        let parsed = iso.utf8.withContiguousStorageIfAvailable { CalendarDate.parse(isoBytes: $0) }
+            ?? Array(iso.utf8).withUnsafeBufferPointer { CalendarDate.parse(isoBytes: $0) }
+        guard let parsed else { return nil }
+        self = parsed
+    }
+
+    /// Parses strict ISO `YYYY-MM-DD` from raw UTF-8 bytes, with the rules of `init?(iso:)`.
+    /// Allocates nothing, so a JSON decoder can call it on bytes inside its input.
+    public static func parse(isoBytes: UnsafeBufferPointer<UInt8>) -> CalendarDate? {
+        guard let (year, month, day) = isoFields(isoBytes),
+              let date = CalendarDate(year: year, month: month, day: day)
+        else { return nil }
+        return date
+    }
+
+    /// Why `text` is not a date, for error messages, or nil when it is one.
+    ///
+    /// The texts are `"expected YYYY-MM-DD"`, `"year 0000 is out of range (0001 to 9999)"`,
+    /// `"month 13 does not exist"`, `"day 0 does not exist"` and
+    /// `"2023-02-30 does not exist: February 2023 has 28 days"`.
+    public static func problem(withISO text: String) -> String? {
+        let bytes = Array(text.utf8)
+        guard let (year, month, day) = bytes.withUnsafeBufferPointer({ isoFields($0) }) else {
+            return "expected YYYY-MM-DD"
+        }
+        if year < 1 { return "year 0000 is out of range (0001 to 9999)" }
+        if !(1...12).contains(month) { return "month \(month) does not exist" }
+        if day < 1 { return "day 0 does not exist" }
+        let length = daysInMonth(year: year, month: month)
+        if day > length {
+            return "\(text) does not exist: \(monthNames[month - 1]) \(year) has \(length) days"
+        }
+        return nil
+    }
+
+    /// The current date in UTC.
+    public static func today() -> CalendarDate {
+        let seconds = Int(time(nil))
+        // Floor division, so that a clock before 1970 still lands on the right day.
+        let days = seconds >= 0 ? seconds / 86_400 : -((-seconds + 86_399) / 86_400)
+        return CalendarDate(dayNumber: Int32(days))
+    }
+
+    // MARK: Components
+
+    /// Year, month (1...12) and day (1...31), computed together in one pass.
+    public var components: (year: Int, month: Int, day: Int) {
+        CalendarDate.civilFromDays(Int(dayNumber))
+    }
+
+    /// The year (1...9999 for every date that parsing or `init?(year:month:day:)` produces).
+    public var year: Int { components.year }
+    /// The month, 1...12.
+    public var month: Int { components.month }
+    /// The day of the month, 1...31.
+    public var day: Int { components.day }
+
+    /// `YYYY-MM-DD`, zero-padded; years outside 0...9999 get as many digits as they need
+    /// and a leading `-` when negative.
+    public var description: String {
+        let (year, month, day) = components
+        guard (0...9999).contains(year) else {
+            let digits = String(year.magnitude)
+            let padded = String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+            return (year < 0 ? "-" : "") + padded + "-" + twoDigits(month) + "-" + twoDigits(day)
+        }
+        return String(unsafeUninitializedCapacity: 10) { buffer in
+            let zero = UInt8(ascii: "0")
+            buffer[0] = zero + UInt8(year / 1000)
+            buffer[1] = zero + UInt8(year / 100 % 10)
+            buffer[2] = zero + UInt8(year / 10 % 10)
+            buffer[3] = zero + UInt8(year % 10)
+            buffer[4] = UInt8(ascii: "-")
+            buffer[5] = zero + UInt8(month / 10)
+            buffer[6] = zero + UInt8(month % 10)
+            buffer[7] = UInt8(ascii: "-")
+            buffer[8] = zero + UInt8(day / 10)
+            buffer[9] = zero + UInt8(day % 10)
+            return 10
+        }
+    }
+
+    // MARK: Arithmetic
+
+    /// Plain calendar-day arithmetic; `days` may be negative.
+    @inlinable
+    public func adding(days: Int) -> CalendarDate {
+        CalendarDate(dayNumber: Int32(Int(dayNumber) + days))
+    }
+
+    /// The same day of the month `months` later (earlier when negative); where that day does
+    /// not exist, the last day of that month (§ 188 (3) BGB):
+    /// `2024-08-31 + 6 months = 2025-02-28`, `2024-02-29 + 12 months = 2025-02-28`,
+    /// `2024-01-31 + 1 month = 2024-02-29`.
+    public func adding(months: Int) -> CalendarDate {
+        let (year, month, day) = components
+        let monthIndex = year * 12 + (month - 1) + months
+        let newYear = CalendarDate.floorDivide(monthIndex, 12)
+        let newMonth = monthIndex - newYear * 12 + 1
+        let newDay = min(day, CalendarDate.daysInMonth(year: newYear, month: newMonth))
+        return CalendarDate(dayNumber: Int32(CalendarDate.daysFromCivil(newYear, newMonth, newDay)))
+    }
+
+    /// `adding(months: 12 * years)`, so 29 February clamps to 28 February in common years.
+    public func adding(years: Int) -> CalendarDate {
+        adding(months: 12 * years)
+    }
+
+    /// Completed years of a person born on `born` on the day `date`: the largest `n` with
+    /// `born.adding(years: n) <= date`.
+    ///
+    /// Because years clamp like months, someone born 2000-02-29 turns 25 on 2025-02-28, and
+    /// "under 25 on `t`" is exactly `t < born.adding(years: 25)`. A `date` before `born`
+    /// gives 0 rather than a negative age, since no rule asks about the unborn.
+    public static func age(born: CalendarDate, on date: CalendarDate) -> Int {
+        guard date > born else { return 0 }
+        // The year difference is either the answer or one too many; adding years is
+        // monotone in n, so one check decides.
+        let candidate = date.year - born.year
+        return born.adding(years: candidate) <= date ? candidate : candidate - 1
+    }
+
+    @inlinable
+    public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
+        lhs.dayNumber < rhs.dayNumber
+    }
+
+    // MARK: Calendar rules
+
+    /// Gregorian leap year: divisible by 4, except centuries not divisible by 400.
+    public static func isLeapYear(_ year: Int) -> Bool {
+        year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+    }
+
+    /// Number of days in `month` (1...12) of `year`.
+    public static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return isLeapYear(year) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    // MARK: Private
+
+    private static let monthNames = [
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ]
+
+    /// The numeric fields of `YYYY-MM-DD` when the shape is right, whatever their values.
+    private static func isoFields(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int)? {
+        guard bytes.count == 10,
+              bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-")
+        else { return nil }
+        func digits(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for index in range {
+                let digit = bytes[index] &- UInt8(ascii: "0")
+                guard digit < 10 else { return nil }
+                value = value * 10 + Int(digit)
+            }
+            return value
+        }
+        guard let year = digits(0..<4), let month = digits(5..<7), let day = digits(8..<10)
+        else { return nil }
+        return (year, month, day)
+    }
+
+    private static func floorDivide(_ a: Int, _ b: Int) -> Int {
+        a >= 0 ? a / b : -((-a + b - 1) / b)
+    }
+
+    /// Hinnant's `days_from_civil`: the year is shifted to start in March, so the leap day
+    /// is the last day of the shifted year and month lengths follow a fixed 153-day pattern.
+    @usableFromInline
+    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400                                        // 0...399
+        let shiftedMonth = month > 2 ? month - 3 : month + 9                 // March = 0
+        let dayOfYear = (153 * shiftedMonth + 2) / 5 + day - 1               // 0...365
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// Hinnant's `civil_from_days`, the inverse of `daysFromCivil`.
+    @usableFromInline
+    static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097                                     // 0...146096
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return (year, month, day)
+    }
+}
+
+private func twoDigits(_ value: Int) -> String {
+    value < 10 ? "0\(value)" : String(value)
+}

@@ -1,0 +1,125 @@
+/// A resolved, type-checked expression: every name is a slot, every operator is typed.
+/// The runtime evaluates this without looking anything up by name.
+public final class CheckedExpr: @unchecked Sendable {
+    public indirect enum Kind {
+        case constant(Value)
+        case stichtag
+        /// The `due` date of the outcome being evaluated (inside messages).
+        case due
+        case rootField(Int)
+        case field(CheckedExpr, Int)
+        /// A binder of a list operation, by nesting depth.
+        case local(Int)
+        /// A parameter or definition, by index in `CheckedPolicy.values`; evaluated once per case.
+        case value(Int)
+        case not(CheckedExpr)
+        case negate(CheckedExpr)
+        case and(CheckedExpr, CheckedExpr)
+        case or(CheckedExpr, CheckedExpr)
+        case compare(Comparison, CheckedExpr, CheckedExpr)
+        case arithmetic(Arithmetic, CheckedExpr, CheckedExpr)
+        /// date ± duration
+        case shiftDate(CheckedExpr, CheckedExpr, sign: Int)
+        case otherwise(CheckedExpr, CheckedExpr)
+        case isTest(CheckedExpr, IsTest)
+        case member(CheckedExpr, CheckedExpr)
+        case inRange(CheckedExpr, CheckedExpr, CheckedExpr)
+        case setLiteral([CheckedExpr])
+        case conditional(CheckedExpr, CheckedExpr, CheckedExpr)
+        case age(CheckedExpr, CheckedExpr)
+        /// `binder` is the local slot the element is bound to while `condition`/`key` run.
+        case listOperation(ListOperation, list: CheckedExpr, binder: Int, condition: CheckedExpr?, key: CheckedExpr?)
+    }
+    public enum Comparison: String, Sendable { case equal = "=", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">=" }
+    public enum Arithmetic: String, Sendable { case plus = "+", minus = "-", times = "*" }
+
+    public let kind: Kind
+    public let type: PolicyType
+    public let file: SourceFile?
+    public let span: Span
+
+    public init(_ kind: Kind, _ type: PolicyType, file: SourceFile?, span: Span) {
+        self.kind = kind; self.type = type; self.file = file; self.span = span
+    }
+
+    /// The expression as the author wrote it, for `--explain`.
+    public var sourceText: String { file?.text(of: span) ?? "" }
+}
+
+/// A message with holes; `{due}` and values render as the output wants (dates ISO).
+public struct CheckedMessage: Sendable {
+    public enum Part: Sendable { case text(String); case value(CheckedExpr) }
+    public let parts: [Part]
+}
+
+public enum CheckedSeverity: Sendable {
+    case fixed(FindingSeverity)
+    case computed(CheckedExpr)
+}
+
+public enum CheckedOutcome: Sendable {
+    case finding(severity: CheckedSeverity, condition: CheckedExpr?, due: CheckedExpr?, message: CheckedMessage, span: Span)
+    case deadline(due: CheckedExpr, overdue: DeadlineBranch, upcoming: DeadlineBranch?, missing: DeadlineBranch?, span: Span)
+
+    public struct DeadlineBranch: Sendable {
+        public let severity: CheckedSeverity
+        public let message: CheckedMessage
+    }
+}
+
+public struct CheckedRule: Sendable {
+    public let id: String
+    public let title: String
+    /// The cited section ("§3", "IV.4").
+    public let section: String
+    /// What a finding names as its source: "GA 14/2017 Ilm-Kreis, §3".
+    public let source: String
+    public let isCaseload: Bool
+    public let guardCondition: CheckedExpr?
+    public let outcomes: [CheckedOutcome]
+    /// The policy whose file declares this rule (a base policy for inherited rules).
+    public let definedIn: String
+    public let file: SourceFile
+    public let span: Span
+    public let isOverride: Bool
+    public let documentation: [Comment]
+}
+
+/// A parameter or definition after merging the `extends` chain.
+public struct CheckedValue: Sendable {
+    public enum Kind: String, Sendable { case parameter, definition }
+    public let name: String
+    public let kind: Kind
+    public let type: PolicyType
+    public let expression: CheckedExpr
+    public let definedIn: String
+    public let file: SourceFile
+    public let span: Span
+    public let isOverride: Bool
+}
+
+/// A policy ready to run: the extends chain merged, every name resolved, every type checked.
+public final class CheckedPolicy: @unchecked Sendable {
+    public let id: String
+    public let title: String
+    public let sourceDescription: String
+    public let document: String
+    public let citation: String
+    public let inForce: CalendarDate?
+    /// The chain of policies this one extends, nearest first.
+    public let bases: [String]
+    public let schema: CaseSchema
+    public let values: [CheckedValue]
+    public let rules: [CheckedRule]
+    public let file: SourceFile
+
+    init(id: String, title: String, sourceDescription: String, document: String, citation: String, inForce: CalendarDate?,
+         bases: [String], schema: CaseSchema, values: [CheckedValue], rules: [CheckedRule], file: SourceFile) {
+        self.id = id; self.title = title; self.sourceDescription = sourceDescription; self.document = document
+        self.citation = citation; self.inForce = inForce; self.bases = bases; self.schema = schema
+        self.values = values; self.rules = rules; self.file = file
+    }
+
+    public var caseRules: [CheckedRule] { rules.filter { !$0.isCaseload } }
+    public var caseloadRules: [CheckedRule] { rules.filter(\.isCaseload) }
+}

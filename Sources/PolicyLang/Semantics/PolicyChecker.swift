@@ -1,0 +1,248 @@
+/// One `.fm` file of a policy chain, as parsed.
+public struct PolicyLayer: Sendable {
+    public let tree: SyntaxTree
+    public var id: String { tree.header?.name.text ?? tree.file.path }
+}
+
+/// Syntax trees of a policy and its `extends` chain → `CheckedPolicy`. Reports every
+/// problem it finds, not just the first.
+public struct PolicyChecker {
+    /// A parameter or definition while the chain is merged.
+    struct ValueEntry {
+        var decl: ValueDecl
+        var kind: CheckedValue.Kind
+        var file: SourceFile
+        var definedIn: String
+        var span: Span
+        var isOverride: Bool
+        var state: State = .unchecked
+        var checked: CheckedExpr?
+        enum State { case unchecked, checking, done }
+    }
+    struct RuleEntry {
+        var decl: RuleDecl
+        var file: SourceFile
+        var definedIn: String
+        var citation: String
+        var isOverride: Bool
+        var documentation: [Comment]
+    }
+
+    let schema: CaseSchema
+    var diagnostics: [Diagnostic] = []
+    var values: [ValueEntry] = []
+    var valueIndex: [String: Int] = [:]
+    /// Definitions being checked, innermost last, to name a cycle.
+    var checkingStack: [Int] = []
+
+    /// Checks `layers` (the root of the chain first, the selected policy last) against
+    /// `schema`, whose own `define`s come before every layer.
+    public static func check(schema: CaseSchema, schemaTree: SyntaxTree, layers: [PolicyLayer]) -> (CheckedPolicy?, [Diagnostic]) {
+        var checker = PolicyChecker(schema: schema)
+        let policy = checker.run(schemaTree: schemaTree, layers: layers)
+        return (checker.diagnostics.hasErrors ? nil : policy, checker.diagnostics)
+    }
+
+    mutating func report(_ code: String, _ message: String, _ file: SourceFile, _ span: Span,
+                         notes: [DiagnosticNote] = [], help: String? = nil, severity: DiagnosticSeverity = .error) {
+        diagnostics.append(Diagnostic(severity, code, message, file: file, span: span, notes: notes, help: help))
+    }
+
+    mutating func run(schemaTree: SyntaxTree, layers: [PolicyLayer]) -> CheckedPolicy? {
+        guard let last = layers.last, let header = last.tree.header else { return nil }
+        var rules: [RuleEntry] = []
+        var ruleIndex: [String: Int] = [:]
+
+        addValues(from: schemaTree, definedIn: schema.name, allowOverride: false)
+        for (position, layer) in layers.enumerated() {
+            let file = layer.tree.file
+            let citation = layer.tree.header?.citation?.value ?? ""
+            checkHeader(layer.tree, isRoot: position == 0)
+            addValues(from: layer.tree, definedIn: layer.id, allowOverride: position > 0)
+            var removed: [String: Span] = [:]
+            var declaredHere: [String: Span] = [:]
+            for decl in layer.tree.declarations {
+                switch decl.kind {
+                case .enumeration(let e):
+                    report("E0211", "enums belong in the schema (`\(schema.file.path)`), not in a policy", file, e.name.span)
+                case .record(let r):
+                    report("E0211", "records belong in the schema (`\(schema.file.path)`), not in a policy", file, r.name.span)
+                case .rule(let r):
+                    let id = r.id.text
+                    if let first = declaredHere[id] {
+                        report("E0302", "rule `\(id)` is declared twice", file, r.id.span,
+                               notes: [DiagnosticNote("first declared here", file: file, span: first)])
+                        continue
+                    }
+                    declaredHere[id] = r.id.span
+                    let entry = RuleEntry(decl: r, file: file, definedIn: layer.id, citation: citation, isOverride: decl.isOverride,
+                                          documentation: decl.leadingComments)
+                    if decl.isOverride {
+                        guard let i = ruleIndex[id] else {
+                            let inherited = layers[..<position].map(\.id).joined(separator: ", ")
+                            report("E0303", "`override rule \(id)`, but \(inherited.isEmpty ? "no base policy" : "`\(inherited)`") has no rule `\(id)`",
+                                   file, r.id.span, help: Suggestions.help(for: id, among: Array(ruleIndex.keys)) ?? (position == 0 ? "a policy that extends nothing declares its rules without `override`" : nil))
+                            continue
+                        }
+                        if rules[i].decl.isCaseload != r.isCaseload {
+                            report("E0304", "`\(id)` is a \(rules[i].decl.isCaseload ? "caseload " : "")rule in `\(rules[i].definedIn)`; the override must be one too", file, r.id.span)
+                        }
+                        rules[i] = entry
+                    } else {
+                        if let i = ruleIndex[id] {
+                            report("E0305", "rule `\(id)` is already declared in `\(rules[i].definedIn)`", file, r.id.span,
+                                   notes: [DiagnosticNote("declared here", file: rules[i].file, span: rules[i].decl.id.span)],
+                                   help: "write `override rule \(id)` to replace it")
+                            continue
+                        }
+                        ruleIndex[id] = rules.count
+                        rules.append(entry)
+                    }
+                case .removal(let name):
+                    if let first = removed[name.text] {
+                        report("E0306", "rule `\(name.text)` is removed twice", file, name.span,
+                               notes: [DiagnosticNote("first removed here", file: file, span: first)])
+                        continue
+                    }
+                    removed[name.text] = name.span
+                    guard let i = ruleIndex[name.text] else {
+                        report("E0307", "`remove rule \(name.text)`, but no base policy has a rule `\(name.text)`", file, name.span,
+                               help: Suggestions.help(for: name.text, among: Array(ruleIndex.keys)))
+                        continue
+                    }
+                    rules.remove(at: i)
+                    ruleIndex = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($0.element.decl.id.text, $0.offset) })
+                case .parameter, .definition: break
+                }
+            }
+        }
+
+        for i in values.indices { _ = checkValue(i) }
+        let checkedRules = rules.compactMap { checkRule($0) }
+        let checkedValues = values.compactMap { v -> CheckedValue? in
+            guard let e = v.checked else { return nil }
+            return CheckedValue(name: v.decl.name.text, kind: v.kind, type: e.type, expression: e, definedIn: v.definedIn,
+                                file: v.file, span: v.span, isOverride: v.isOverride)
+        }
+        guard checkedValues.count == values.count else { return nil }
+        let inForce = header.inForce.flatMap { CalendarDate(iso: $0.text) }
+        return CheckedPolicy(id: header.name.text, title: header.title?.value ?? "", sourceDescription: header.source?.value ?? "",
+                             document: header.document?.value ?? "", citation: header.citation?.value ?? "", inForce: inForce,
+                             bases: layers.dropLast().reversed().map(\.id), schema: schema, values: checkedValues,
+                             rules: checkedRules, file: last.tree.file)
+    }
+
+    mutating func checkHeader(_ tree: SyntaxTree, isRoot: Bool) {
+        guard let header = tree.header else { return }
+        let file = tree.file
+        if header.kind != .policy {
+            report("E0300", "expected a policy, found a schema", file, header.name.span)
+            return
+        }
+        if header.title == nil {
+            report("E0301", "policy `\(header.name.text)` has no title", file, header.name.span, help: "add `title \"…\"` to the header")
+        }
+        if header.citation == nil {
+            report("E0301", "policy `\(header.name.text)` has no citation", file, header.name.span,
+                   help: "add `citation \"GA 14/2017 Ilm-Kreis\"`: findings name it with the rule's section as their source")
+        }
+        if let d = header.inForce, CalendarDate(iso: d.text) == nil {
+            report("E0401", "`\(d.text)` is not a date: \(CalendarDate.problem(withISO: d.text) ?? "expected YYYY-MM-DD")", file, d.span)
+        }
+    }
+
+    mutating func addValues(from tree: SyntaxTree, definedIn: String, allowOverride: Bool) {
+        var declaredHere: [String: Span] = [:]
+        for decl in tree.declarations {
+            let kind: CheckedValue.Kind
+            let v: ValueDecl
+            switch decl.kind {
+            case .parameter(let x): v = x; kind = .parameter
+            case .definition(let x): v = x; kind = .definition
+            default: continue
+            }
+            let name = v.name.text
+            guard !name.isEmpty else { continue }
+            if let first = declaredHere[name] {
+                report("E0310", "`\(name)` is declared twice", tree.file, v.name.span,
+                       notes: [DiagnosticNote("first declared here", file: tree.file, span: first)])
+                continue
+            }
+            declaredHere[name] = v.name.span
+            if name == "stichtag" || name == "due" {
+                report("E0311", "`\(name)` is built in and cannot be redefined", tree.file, v.name.span)
+                continue
+            }
+            let entry = ValueEntry(decl: v, kind: kind, file: tree.file, definedIn: definedIn, span: decl.span, isOverride: decl.isOverride)
+            if decl.isOverride {
+                guard allowOverride, let i = valueIndex[name] else {
+                    report("E0312", "`override \(kind.keyword) \(name)`, but no base policy declares `\(name)`", tree.file, v.name.span,
+                           help: Suggestions.help(for: name, among: values.filter { $0.kind == kind }.map { $0.decl.name.text }))
+                    continue
+                }
+                if values[i].kind != kind {
+                    report("E0313", "`\(name)` is a \(values[i].kind.rawValue) in `\(values[i].definedIn)`; override it with `override \(values[i].kind.keyword)`",
+                           tree.file, v.name.span)
+                    continue
+                }
+                values[i] = entry
+            } else {
+                if let i = valueIndex[name] {
+                    report("E0314", "`\(name)` is already declared in `\(values[i].definedIn)`", tree.file, v.name.span,
+                           notes: [DiagnosticNote("declared here", file: values[i].file, span: values[i].decl.name.span)],
+                           help: "write `override \(values[i].kind.keyword) \(name) = …` to change it")
+                    continue
+                }
+                valueIndex[name] = values.count
+                values.append(entry)
+            }
+        }
+    }
+
+    /// Checks a parameter or definition once; a definition that reaches itself is a cycle.
+    mutating func checkValue(_ i: Int) -> PolicyType {
+        switch values[i].state {
+        case .done: return values[i].checked?.type ?? .error
+        case .checking:
+            let cycleStart = checkingStack.firstIndex(of: i) ?? 0
+            let names = (checkingStack[cycleStart...] + [i]).map { values[$0].decl.name.text }
+            let e = values[i]
+            report("E0315", "`\(e.decl.name.text)` is defined in terms of itself: \(names.joined(separator: " → "))", e.file, e.decl.name.span,
+                   help: "definitions are evaluated, not solved: break the cycle")
+            return .error
+        case .unchecked: break
+        }
+        values[i].state = .checking
+        checkingStack.append(i)
+        let entry = values[i]
+        var scope = Scope(file: entry.file)
+        scope.constantOnly = entry.kind == .parameter
+        var declared: PolicyType?
+        if let t = entry.decl.type {
+            let resolver = TypeResolver(enums: schema.enums, records: schema.records, file: entry.file)
+            declared = resolver.resolve(t, &diagnostics)
+        }
+        var expr = check(entry.decl.value, expected: declared, scope: &scope)
+        if let declared, !expr.type.isError, !declared.isError, !PolicyChecker.assignable(expr.type, to: declared) {
+            report("E0402", "`\(entry.decl.name.text)` is declared as `\(declared)` but its value is `\(expr.type)`", entry.file, entry.decl.value.span)
+        } else if let declared, !declared.isError {
+            expr = CheckedExpr(expr.kind, declared, file: expr.file, span: expr.span)
+        }
+        checkingStack.removeLast()
+        values[i].checked = expr
+        values[i].state = .done
+        return expr.type
+    }
+
+    static func assignable(_ t: PolicyType, to target: PolicyType) -> Bool {
+        if t == target || t.isError || target.isError { return true }
+        if case .optional(let inner) = target { return assignable(t, to: inner) }
+        if t == .integer, target == .decimal { return true }
+        if case .set(let a) = t, case .set(let b) = target { return assignable(a, to: b) }
+        return false
+    }
+}
+
+extension CheckedValue.Kind {
+    var keyword: String { self == .parameter ? "param" : "define" }
+}

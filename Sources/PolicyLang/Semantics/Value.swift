@@ -1,0 +1,150 @@
+/// An exact decimal (significand × 10^-scale), so that `75 × 0.75` is exactly `56.25`
+/// and comparisons with a case count are never off by a rounding error.
+public struct DecimalNumber: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public let significand: Int64
+    public let scale: Int   // digits after the point, 0...18
+
+    public init(significand: Int64, scale: Int) { self.significand = significand; self.scale = scale }
+    public init(_ integer: Int) { self.significand = Int64(integer); self.scale = 0 }
+
+    /// `0.75`, `-3`, `1e2` is refused: decimals in policies and cases are plain.
+    public init?(_ text: String) {
+        var digits = Substring(text)
+        var negative = false
+        if digits.first == "-" { negative = true; digits = digits.dropFirst() }
+        let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].allSatisfy(\.isASCII), parts[0].allSatisfy(\.isNumber) else { return nil }
+        var fraction = parts.count == 2 ? parts[1] : ""
+        guard parts.count == 1 || (!fraction.isEmpty && fraction.allSatisfy({ $0.isASCII && $0.isNumber })) else { return nil }
+        while fraction.last == "0" { fraction = fraction.dropLast() }
+        guard fraction.count <= 18, let whole = Int64(parts[0] + fraction) else { return nil }
+        self.significand = negative ? -whole : whole
+        self.scale = fraction.count
+    }
+
+    private static func pow10(_ n: Int) -> Int64 { var r: Int64 = 1; for _ in 0..<n { r = r &* 10 }; return r }
+
+    /// Both on one scale; nil when that overflows.
+    private static func aligned(_ a: DecimalNumber, _ b: DecimalNumber) -> (Int64, Int64, Int)? {
+        let s = max(a.scale, b.scale)
+        let (x, o1) = a.significand.multipliedReportingOverflow(by: pow10(s - a.scale))
+        let (y, o2) = b.significand.multipliedReportingOverflow(by: pow10(s - b.scale))
+        return o1 || o2 ? nil : (x, y, s)
+    }
+
+    public static func < (a: DecimalNumber, b: DecimalNumber) -> Bool {
+        if let (x, y, _) = aligned(a, b) { return x < y }
+        return a.doubleValue < b.doubleValue
+    }
+    public static func == (a: DecimalNumber, b: DecimalNumber) -> Bool {
+        if let (x, y, _) = aligned(a, b) { return x == y }
+        return false
+    }
+    public func hash(into h: inout Hasher) { h.combine(doubleValue) }
+
+    public func adding(_ o: DecimalNumber) -> DecimalNumber? {
+        guard let (x, y, s) = DecimalNumber.aligned(self, o) else { return nil }
+        let (r, overflow) = x.addingReportingOverflow(y)
+        return overflow ? nil : DecimalNumber(significand: r, scale: s).normalized
+    }
+    public func negated() -> DecimalNumber { DecimalNumber(significand: -significand, scale: scale) }
+    public func multiplied(by o: DecimalNumber) -> DecimalNumber? {
+        let (r, overflow) = significand.multipliedReportingOverflow(by: o.significand)
+        guard !overflow, scale + o.scale <= 18 else { return nil }
+        return DecimalNumber(significand: r, scale: scale + o.scale).normalized
+    }
+    var normalized: DecimalNumber {
+        var s = significand, k = scale
+        while k > 0, s % 10 == 0 { s /= 10; k -= 1 }
+        return DecimalNumber(significand: s, scale: k)
+    }
+    public var doubleValue: Double { Double(significand) / Double(DecimalNumber.pow10(scale)) }
+
+    public var description: String {
+        let n = normalized
+        if n.scale == 0 { return String(n.significand) }
+        let negative = n.significand < 0
+        var digits = String(n.significand.magnitude)
+        while digits.count <= n.scale { digits = "0" + digits }
+        let cut = digits.index(digits.endIndex, offsetBy: -n.scale)
+        return (negative ? "-" : "") + digits[..<cut] + "." + digits[cut...]
+    }
+}
+
+/// `6 months`, `14 days`, `2 years`. Units are kept apart because a month is no fixed
+/// number of days; `years` are 12 months with the same month-end clamping.
+public struct Duration: Hashable, Sendable, CustomStringConvertible {
+    public let amount: Int
+    public let unit: DurationUnit
+    public init(_ amount: Int, _ unit: DurationUnit) { self.amount = amount; self.unit = unit }
+
+    public func added(to date: CalendarDate, sign: Int = 1) -> CalendarDate {
+        switch unit {
+        case .days: date.adding(days: sign * amount)
+        case .months: date.adding(months: sign * amount)
+        case .years: date.adding(months: sign * amount * 12)
+        }
+    }
+    public var description: String { "\(amount) \(amount == 1 ? String(unit.rawValue.dropLast()) : unit.rawValue)" }
+
+    /// German, for messages: "2 Jahre", "1 Monat", "14 Tage".
+    public var german: String {
+        switch unit {
+        case .days: amount == 1 ? "1 Tag" : "\(amount) Tage"
+        case .months: amount == 1 ? "1 Monat" : "\(amount) Monate"
+        case .years: amount == 1 ? "1 Jahr" : "\(amount) Jahre"
+        }
+    }
+}
+
+public enum FindingSeverity: String, Sendable, Comparable, CaseIterable {
+    case error, warning, info
+    var rank: Int { switch self { case .error: 0; case .warning: 1; case .info: 2 } }
+    public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
+}
+
+/// A record value: its fields by slot, in the order the schema declares them.
+public final class RecordValue: @unchecked Sendable {
+    public var fields: [Value]
+    public init(fields: [Value]) { self.fields = fields }
+}
+
+/// A run-time value. The type is known statically, so an enum value is just its index.
+public enum Value: Sendable {
+    case absent
+    case bool(Bool)
+    case integer(Int)
+    case decimal(DecimalNumber)
+    case string(String)
+    case date(CalendarDate)
+    case duration(Duration)
+    case enumCase(Int)
+    case severity(FindingSeverity)
+    case record(RecordValue)
+    case list([Value])
+    case set([Value])
+
+    public var isAbsent: Bool { if case .absent = self { return true }; return false }
+}
+
+extension Value: Equatable {
+    /// Structural equality for scalars; records compare by identity (the language never
+    /// compares records).
+    public static func == (a: Value, b: Value) -> Bool {
+        switch (a, b) {
+        case (.absent, .absent): true
+        case (.bool(let x), .bool(let y)): x == y
+        case (.integer(let x), .integer(let y)): x == y
+        case (.decimal(let x), .decimal(let y)): x == y
+        case (.integer(let x), .decimal(let y)), (.decimal(let y), .integer(let x)): DecimalNumber(x) == y
+        case (.string(let x), .string(let y)): x == y
+        case (.date(let x), .date(let y)): x == y
+        case (.duration(let x), .duration(let y)): x == y
+        case (.enumCase(let x), .enumCase(let y)): x == y
+        case (.severity(let x), .severity(let y)): x == y
+        case (.record(let x), .record(let y)): x === y
+        case (.list(let x), .list(let y)), (.set(let x), .set(let y)): x == y
+        default: false
+        }
+    }
+}

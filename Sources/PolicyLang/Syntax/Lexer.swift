@@ -1,0 +1,166 @@
+/// Source text → tokens and comments. Never fails: what it cannot read becomes an
+/// `.invalid` token plus a diagnostic, and lexing goes on.
+public struct Lexer {
+    public struct Output: Sendable {
+        public var tokens: [Token]
+        public var comments: [Comment]
+        public var diagnostics: [Diagnostic]
+    }
+
+    private let file: SourceFile
+    private let bytes: [UInt8]
+    private let keywords: KeywordSet
+    private var i = 0
+    private var tokens: [Token] = []
+    private var comments: [Comment] = []
+    private var diagnostics: [Diagnostic] = []
+    private var sawLineBreak = true
+    private let end: Int
+
+    public init(file: SourceFile, keywords: KeywordSet = .english, range: Range<Int>? = nil) {
+        self.file = file
+        self.bytes = file.bytes
+        self.keywords = keywords
+        self.i = range?.lowerBound ?? 0
+        self.end = range?.upperBound ?? file.bytes.count
+    }
+
+    public static func tokenize(_ file: SourceFile, keywords: KeywordSet = .english) -> Output {
+        var lexer = Lexer(file: file, keywords: keywords)
+        return lexer.run()
+    }
+
+    /// Tokens of a part of a file, e.g. the `{…}` hole of a message, with spans in the file.
+    public static func tokenize(_ file: SourceFile, range: Range<Int>, keywords: KeywordSet = .english) -> Output {
+        var lexer = Lexer(file: file, keywords: keywords, range: range)
+        return lexer.run()
+    }
+
+    private mutating func run() -> Output {
+        if i == 0, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { i = 3 }
+        while true {
+            skipTrivia()
+            guard i < end else { break }
+            lexToken()
+        }
+        tokens.append(Token(kind: .endOfFile, span: Span(end, end), text: "", startsLine: true))
+        return Output(tokens: tokens, comments: comments, diagnostics: diagnostics)
+    }
+
+    private mutating func skipTrivia() {
+        while i < end {
+            switch bytes[i] {
+            case UInt8(ascii: "\n"): sawLineBreak = true; i += 1
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): i += 1
+            case UInt8(ascii: "#"):
+                let start = i
+                while i < end, bytes[i] != UInt8(ascii: "\n") { i += 1 }
+                var end = i
+                if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                comments.append(Comment(text: String(decoding: bytes[start..<end], as: UTF8.self), span: Span(start, end)))
+            default: return
+            }
+        }
+    }
+
+    private mutating func emit(_ kind: TokenKind, _ start: Int, text: String? = nil) {
+        let t = text ?? String(decoding: bytes[start..<i], as: UTF8.self)
+        tokens.append(Token(kind: kind, span: Span(start, i), text: t, startsLine: sawLineBreak))
+        sawLineBreak = false
+    }
+
+    private mutating func lexToken() {
+        let start = i
+        let c = bytes[i]
+        if isIdentifierStart(c) {
+            while i < end, isIdentifierPart(bytes[i]) { i += 1 }
+            let word = String(decoding: bytes[start..<i], as: UTF8.self)
+            if let k = keywords.keyword(word) { emit(.keyword(k), start) } else { emit(.identifier, start) }
+            return
+        }
+        if isDigit(c) { lexNumberOrDate(start); return }
+        if c == UInt8(ascii: "\"") { lexString(start); return }
+        let two: String? = i + 1 < end ? String(decoding: bytes[i...i + 1], as: UTF8.self) : nil
+        if let two, let s = Symbol(rawValue: two), two.count == 2 {
+            i += 2; emit(.symbol(s), start); return
+        }
+        if c < 0x80, let s = Symbol(rawValue: String(UnicodeScalar(c))) {
+            i += 1; emit(.symbol(s), start); return
+        }
+        // Skip one whole UTF-8 character so the diagnostic shows it, not a fragment.
+        i += 1
+        while i < end, bytes[i] & 0xC0 == 0x80 { i += 1 }
+        emit(.invalid, start)
+        let shown = String(decoding: bytes[start..<i], as: UTF8.self)
+        diagnostics.append(Diagnostic(.error, "E0001", "unexpected character `\(shown)`", file: file, span: Span(start, i),
+                                      help: shown == "\u{201E}" || shown == "\u{201C}" || shown == "\u{201D}"
+                                        ? "strings use straight double quotes `\"`; typographic quotes may stand inside them" : nil))
+    }
+
+    private mutating func lexNumberOrDate(_ start: Int) {
+        while i < end, isDigit(bytes[i]) { i += 1 }
+        // YYYY-MM-DD is a date literal; the language has no use for `2025-03-01` as subtraction.
+        if i - start == 4, matches(at: i, "-dd-dd") {
+            i += 6
+            emit(.dateLiteral, start)
+            return
+        }
+        if i + 1 < end, bytes[i] == UInt8(ascii: "."), isDigit(bytes[i + 1]) {
+            i += 1
+            while i < end, isDigit(bytes[i]) { i += 1 }
+            emit(.decimal, start)
+            return
+        }
+        emit(.integer, start)
+    }
+
+    private func matches(at p: Int, _ pattern: String) -> Bool {
+        let pat = Array(pattern.utf8)
+        guard p + pat.count <= end else { return false }
+        for (k, ch) in pat.enumerated() {
+            let b = bytes[p + k]
+            if ch == UInt8(ascii: "d") { if !isDigit(b) { return false } } else if b != ch { return false }
+        }
+        return true
+    }
+
+    private mutating func lexString(_ start: Int) {
+        i += 1
+        var content: [UInt8] = []
+        while i < end {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") {
+                i += 1
+                emit(.string, start, text: String(decoding: content, as: UTF8.self))
+                return
+            }
+            if b == UInt8(ascii: "\n") { break }
+            if b == UInt8(ascii: "\\"), i + 1 < end {
+                let e = bytes[i + 1]
+                switch e {
+                case UInt8(ascii: "\""): content.append(e)
+                case UInt8(ascii: "\\"): content.append(e)
+                case UInt8(ascii: "n"): content.append(UInt8(ascii: "\n"))
+                // `\{` keeps a literal brace in a message instead of starting an interpolation.
+                case UInt8(ascii: "{"), UInt8(ascii: "}"): content.append(UInt8(ascii: "\\")); content.append(e)
+                default:
+                    diagnostics.append(Diagnostic(.error, "E0003", "unknown escape `\\\(String(UnicodeScalar(e)))` in string",
+                                                  file: file, span: Span(i, i + 2), help: "use `\\\"`, `\\\\`, `\\n`, `\\{` or `\\}`"))
+                }
+                i += 2
+                continue
+            }
+            content.append(b)
+            i += 1
+        }
+        diagnostics.append(Diagnostic(.error, "E0002", "unterminated string", file: file, span: Span(start, i),
+                                      help: "close the string with `\"` on the same line"))
+        emit(.string, start, text: String(decoding: content, as: UTF8.self))
+    }
+
+    private func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+    private func isIdentifierStart(_ b: UInt8) -> Bool {
+        (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b == UInt8(ascii: "_")
+    }
+    private func isIdentifierPart(_ b: UInt8) -> Bool { isIdentifierStart(b) || isDigit(b) }
+}

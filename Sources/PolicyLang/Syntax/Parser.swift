@@ -1,0 +1,279 @@
+/// Tokens → syntax tree. Never throws: a mistake becomes a diagnostic and a `.missing`
+/// node, and parsing resumes at the next declaration or rule clause, so one run reports
+/// every syntax error of a file.
+public struct Parser {
+    public struct Output: Sendable {
+        public var tree: SyntaxTree
+        public var diagnostics: [Diagnostic]
+    }
+
+    /// Deeper nesting than this is refused rather than risking the stack.
+    public static let maxNesting = 200
+
+    let file: SourceFile
+    let keywords: KeywordSet
+    var tokens: [Token]
+    var p = 0
+    var diagnostics: [Diagnostic] = []
+    /// Set after an error until the next synchronisation point, so one mistake gives one message.
+    var panicking = false
+    var depth = 0
+
+    init(file: SourceFile, tokens: [Token], keywords: KeywordSet) {
+        self.file = file
+        self.tokens = tokens
+        self.keywords = keywords
+    }
+
+    public static func parse(_ file: SourceFile, keywords: KeywordSet = .english) -> Output {
+        let lexed = Lexer.tokenize(file, keywords: keywords)
+        var parser = Parser(file: file, tokens: lexed.tokens.filter { $0.kind != .invalid }, keywords: keywords)
+        let tree = parser.parseFile(comments: lexed.comments)
+        return Output(tree: tree, diagnostics: (lexed.diagnostics + parser.diagnostics).sortedByPosition())
+    }
+
+    // MARK: tokens
+
+    var current: Token { tokens[p] }
+    var next: Token { tokens[min(p + 1, tokens.count - 1)] }
+    var previousEnd: Int { p > 0 ? tokens[p - 1].span.end : 0 }
+
+    @discardableResult
+    mutating func advance() -> Token {
+        let t = tokens[p]
+        if p < tokens.count - 1 { p += 1 }
+        return t
+    }
+
+    func at(_ k: Keyword) -> Bool { current.kind == .keyword(k) }
+    func at(_ s: Symbol) -> Bool { current.kind == .symbol(s) }
+
+    mutating func eat(_ k: Keyword) -> Bool { if at(k) { advance(); return true }; return false }
+    mutating func eat(_ s: Symbol) -> Bool { if at(s) { advance(); return true }; return false }
+
+    mutating func error(_ message: String, at span: Span? = nil, help: String? = nil) {
+        guard !panicking else { return }
+        diagnostics.append(Diagnostic(.error, "E0100", message, file: file, span: span ?? current.span, help: help))
+        panicking = true
+    }
+
+    /// How the current token reads in a message: `rule`, `"…"`, end of file.
+    var describeCurrent: String {
+        switch current.kind {
+        case .endOfFile: return "end of file"
+        case .string: return "a string"
+        default: return "`\(current.text)`"
+        }
+    }
+
+    mutating func expect(_ s: Symbol, _ context: String) -> Bool {
+        if eat(s) { return true }
+        error("expected `\(s.rawValue)` \(context), found \(describeCurrent)")
+        return false
+    }
+
+    mutating func expectName(_ what: String) -> Name {
+        if current.kind == .identifier {
+            let t = advance()
+            return Name(t.text, t.span)
+        }
+        if case .keyword(let k) = current.kind {
+            error("expected \(what), found the keyword `\(keywords.spelling(k))`",
+                  help: "keywords cannot be used as names; choose another name")
+        } else {
+            error("expected \(what), found \(describeCurrent)")
+        }
+        return Name("", Span(current.span.start, current.span.start))
+    }
+
+    mutating func expectString(_ what: String) -> StringLiteral? {
+        if current.kind == .string {
+            let t = advance()
+            return StringLiteral(value: t.text, span: t.span)
+        }
+        error("expected \(what) (a string in double quotes), found \(describeCurrent)")
+        return nil
+    }
+
+    // MARK: file and header
+
+    static let declarationStarts: Set<Keyword> = [.enum, .record, .param, .define, .rule, .caseload, .override, .remove, .policy, .schema]
+
+    mutating func parseFile(comments: [Comment]) -> SyntaxTree {
+        var header: Header?
+        if at(.policy) || at(.schema) { header = parseHeader(); if panicking { synchronize() } }
+        var declarations: [Declaration] = []
+        var commentIndex = 0
+        while current.kind != .endOfFile {
+            let start = current.span.start
+            if at(.policy) || at(.schema) {
+                error("a file has one header, at its start", help: "put each policy or schema in a file of its own")
+                synchronize(allowCurrent: false)
+                continue
+            }
+            guard let kind = parseDeclarationStart() else { synchronize(allowCurrent: false); continue }
+            // Comments between the previous declaration and this one document it.
+            var leading: [Comment] = []
+            while commentIndex < comments.count, comments[commentIndex].span.start < start {
+                if comments[commentIndex].span.start > (declarations.last?.span.end ?? header?.span.end ?? 0) {
+                    leading.append(comments[commentIndex])
+                }
+                commentIndex += 1
+            }
+            var decl = kind
+            decl.leadingComments = leading
+            declarations.append(decl)
+            if panicking { synchronize() }
+        }
+        return SyntaxTree(file: file, header: header, declarations: declarations, comments: comments)
+    }
+
+    mutating func parseHeader() -> Header {
+        let start = current.span.start
+        let kind: Header.Kind = at(.policy) ? .policy : .schema
+        advance()
+        let name = expectName(kind == .policy ? "the policy's name" : "the schema's name")
+        var header = Header(kind: kind, name: name, span: Span(start, name.span.end))
+        if kind == .policy, eat(.extends) { header.extends = expectName("the name of the policy it extends") }
+        while true {
+            if eat(.title) { header.title = expectString("the title") }
+            else if eat(.source) { header.source = expectString("the source document's description") }
+            else if eat(.document) { header.document = expectString("the source document's file name") }
+            else if eat(.citation) { header.citation = expectString("how findings cite the document") }
+            else if at(.in) {
+                advance()
+                if !eat(.force) || !eat(.from) { error("expected `in force from YYYY-MM-DD`") }
+                else if current.kind == .dateLiteral { let t = advance(); header.inForce = DateLiteral(text: t.text, span: t.span) }
+                else { error("expected the date the policy came into force (YYYY-MM-DD), found \(describeCurrent)") }
+            }
+            else if kind == .policy, eat(.schema) { header.schema = expectName("the schema's name") }
+            else if kind == .schema, eat(.root) { header.root = expectName("the root record's name") }
+            else { break }
+            if panicking { break }
+        }
+        header.span = Span(start, previousEnd)
+        return header
+    }
+
+    func keywordOf(_ t: Token) -> Keyword? { if case .keyword(let k) = t.kind { return k }; return nil }
+
+    /// Skips to the next token that can start a declaration at the start of a line.
+    mutating func synchronize(allowCurrent: Bool = true) {
+        panicking = false
+        let from = p
+        while current.kind != .endOfFile {
+            if allowCurrent || p > from, current.startsLine, let k = keywordOf(current), Parser.declarationStarts.contains(k) { return }
+            advance()
+        }
+    }
+
+    // MARK: declarations
+
+    mutating func parseDeclarationStart() -> Declaration? {
+        let start = current.span.start
+        var isOverride = false
+        if eat(.override) { isOverride = true }
+        let kind: Declaration.Kind
+        switch keywordOf(current) {
+        case .enum?: advance(); kind = .enumeration(parseEnum())
+        case .record?: advance(); kind = .record(parseRecord())
+        case .param?: advance(); kind = .parameter(parseValue("the parameter's name"))
+        case .define?: advance(); kind = .definition(parseValue("the definition's name"))
+        case .rule?: kind = .rule(parseRule(caseload: false))
+        case .caseload?:
+            advance()
+            if !at(.rule) { error("expected `rule` after `caseload`"); return nil }
+            kind = .rule(parseRule(caseload: true))
+        case .remove?:
+            advance()
+            if isOverride { error("`override remove` is not a declaration; write `remove rule ID`") }
+            if !eat(.rule) { error("expected `rule` after `remove`", help: "only rules can be removed: `remove rule kontakt.intervall`") }
+            kind = .removal(parseRuleID())
+        default:
+            error("expected a declaration (`param`, `define`, `rule`, `override`, `remove`, `enum` or `record`), found \(describeCurrent)")
+            return nil
+        }
+        if isOverride, case .enumeration = kind { error("enums cannot be overridden", at: Span(start, previousEnd)) }
+        if isOverride, case .record = kind { error("records cannot be overridden", at: Span(start, previousEnd)) }
+        return Declaration(kind: kind, isOverride: isOverride, span: Span(start, previousEnd), leadingComments: [])
+    }
+
+    mutating func parseEnum() -> EnumDecl {
+        let name = expectName("the enum's name")
+        var cases: [Name] = []
+        if expect(.equals, "after the enum's name (`enum Rechtskreis = SGB2 | SGB3`)") {
+            repeat { cases.append(expectName("an enum value")) } while !panicking && eat(.pipe)
+        }
+        return EnumDecl(name: name, cases: cases)
+    }
+
+    mutating func parseRecord() -> RecordDecl {
+        let name = expectName("the record's name")
+        var fields: [FieldDecl] = []
+        while current.kind == .identifier, next.kind == .symbol(.colon), !panicking {
+            let fieldStart = current.span.start
+            let fieldName = expectName("a field name")
+            advance() // :
+            let type = parseType()
+            var field = FieldDecl(name: fieldName, type: type, required: false, requiredUnless: nil, datedBy: nil,
+                                  leadingComments: [], span: Span(fieldStart, previousEnd))
+            while true {
+                if eat(.required) {
+                    field.required = true
+                    if eat(.unless) { field.requiredUnless = expectName("the field whose presence makes this one optional") }
+                } else if eat(.dated) {
+                    if !eat(.by) { error("expected `by` after `dated` (`dated by datum`)") }
+                    field.datedBy = expectName("the date field of the list's entries")
+                } else { break }
+            }
+            field.span = Span(fieldStart, previousEnd)
+            fields.append(field)
+        }
+        return RecordDecl(name: name, fields: fields)
+    }
+
+    mutating func parseType() -> TypeSyntax {
+        let start = current.span.start
+        var type: TypeSyntax
+        if eat(.list) {
+            if !eat(.of) { error("expected `of` after `list` (`list of Kontakt`)") }
+            type = .list(parseType(), Span(start, previousEnd))
+        } else if eat(.set) {
+            if !eat(.of) { error("expected `of` after `set` (`set of Kontaktart`)") }
+            type = .set(parseType(), Span(start, previousEnd))
+        } else if let k = keywordOf(current), [.bool, .integer, .decimal, .string, .date, .duration].contains(k) {
+            let t = advance()
+            type = .named(Name(t.text, t.span))
+        } else if current.kind == .identifier {
+            let t = advance()
+            type = .named(Name(t.text, t.span))
+        } else {
+            error("expected a type (`bool`, `integer`, `decimal`, `string`, `date`, `duration`, a record or enum name, `list of T`), found \(describeCurrent)")
+            return .missing(current.span)
+        }
+        if at(.question) { advance(); type = .optional(type, Span(start, previousEnd)) }
+        return type
+    }
+
+    mutating func parseValue(_ what: String) -> ValueDecl {
+        let name = expectName(what)
+        var type: TypeSyntax?
+        if eat(.colon) { type = parseType() }
+        var value = Expr.missing(current.span)
+        if expect(.equals, "after `\(name.text)`") { value = parseExpression() }
+        return ValueDecl(name: name, type: type, value: value)
+    }
+
+    /// `fortfuehrung.pruefung`: words joined by dots. Keywords are allowed after a dot.
+    mutating func parseRuleID() -> Name {
+        let first = expectName("a rule id such as `dauer.regel`")
+        var text = first.text, end = first.span.end
+        while at(.dot), next.span.start == current.span.end {
+            advance()
+            if current.kind == .identifier || keywordOf(current) != nil {
+                let t = advance(); text += "." + t.text; end = t.span.end
+            } else { error("expected a word after `.` in the rule id"); break }
+        }
+        return Name(text, Span(first.span.start, end))
+    }
+}

@@ -1,0 +1,260 @@
+/// Expressions, loosest binding first:
+/// `if` < `or` < `and` < `not` < comparison, `in`, `is` < `otherwise` < `+ -` < `*` < unary `-` < `.field`
+extension Parser {
+    mutating func parseExpression() -> Expr {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Parser.maxNesting {
+            error("expression nested more than \(Parser.maxNesting) levels deep", help: "split it into named definitions (`define …`)")
+            return .missing(current.span)
+        }
+        if at(.if) {
+            let start = advance().span.start
+            let condition = parseExpression()
+            if !eat(.then) { error("expected `then` after the condition of `if`, found \(describeCurrent)") }
+            let thenBranch = parseExpression()
+            if !eat(.else) { error("expected `else`: an `if` needs both branches, found \(describeCurrent)") }
+            let elseBranch = parseExpression()
+            return .conditional(condition, thenBranch, elseBranch, Span(start, previousEnd))
+        }
+        return parseOr()
+    }
+
+    mutating func parseOr() -> Expr {
+        var lhs = parseAnd()
+        while at(.or) {
+            advance()
+            let rhs = parseAnd()
+            lhs = .binary(.or, lhs, rhs, lhs.span.through(rhs.span))
+        }
+        return lhs
+    }
+
+    mutating func parseAnd() -> Expr {
+        var lhs = parseNot()
+        while at(.and) {
+            advance()
+            let rhs = parseNot()
+            lhs = .binary(.and, lhs, rhs, lhs.span.through(rhs.span))
+        }
+        return lhs
+    }
+
+    mutating func parseNot() -> Expr {
+        if at(.not) {
+            let start = advance().span.start
+            depth += 1
+            defer { depth -= 1 }
+            if depth > Parser.maxNesting { error("expression nested more than \(Parser.maxNesting) levels deep"); return .missing(current.span) }
+            let operand = parseNot()
+            return .unary(.not, operand, Span(start, operand.span.end))
+        }
+        return parseComparison()
+    }
+
+    static let comparisons: [Symbol: BinaryOperator] = [
+        .equals: .equal, .notEquals: .notEqual, .less: .less, .lessEqual: .lessEqual,
+        .greater: .greater, .greaterEqual: .greaterEqual,
+    ]
+
+    mutating func parseComparison() -> Expr {
+        var lhs = parseOtherwise()
+        if case .symbol(let s) = current.kind, let op = Parser.comparisons[s] {
+            advance()
+            let rhs = parseOtherwise()
+            lhs = .binary(op, lhs, rhs, lhs.span.through(rhs.span))
+            if case .symbol(let s2) = current.kind, Parser.comparisons[s2] != nil {
+                error("comparisons cannot be chained", help: "join two comparisons with `and`")
+            }
+        } else if at(.in) {
+            advance()
+            var rhs = parseOtherwise()
+            if eat(.range) {
+                let upper = parseOtherwise()
+                rhs = .range(rhs, upper, rhs.span.through(upper.span))
+            }
+            lhs = .binary(.member, lhs, rhs, lhs.span.through(rhs.span))
+        }
+        while at(.is) {
+            advance()
+            let test: IsTest
+            switch keywordOf(current) {
+            case .true?: test = .isTrue
+            case .false?: test = .isFalse
+            case .absent?: test = .absent
+            case .present?: test = .present
+            default:
+                error("expected `true`, `false`, `absent` or `present` after `is`, found \(describeCurrent)")
+                return lhs
+            }
+            let end = advance().span.end
+            lhs = .isTest(lhs, test, Span(lhs.span.start, end))
+        }
+        return lhs
+    }
+
+    mutating func parseOtherwise() -> Expr {
+        var lhs = parseAdditive()
+        while at(.otherwise) {
+            advance()
+            let rhs = parseAdditive()
+            lhs = .binary(.otherwise, lhs, rhs, lhs.span.through(rhs.span))
+        }
+        return lhs
+    }
+
+    mutating func parseAdditive() -> Expr {
+        var lhs = parseMultiplicative()
+        while at(.plus) || at(.minus) {
+            let op: BinaryOperator = at(.plus) ? .plus : .minus
+            advance()
+            let rhs = parseMultiplicative()
+            lhs = .binary(op, lhs, rhs, lhs.span.through(rhs.span))
+        }
+        return lhs
+    }
+
+    mutating func parseMultiplicative() -> Expr {
+        var lhs = parseUnary()
+        while at(.star) {
+            advance()
+            let rhs = parseUnary()
+            lhs = .binary(.times, lhs, rhs, lhs.span.through(rhs.span))
+        }
+        return lhs
+    }
+
+    mutating func parseUnary() -> Expr {
+        if at(.minus) {
+            let start = advance().span.start
+            depth += 1
+            defer { depth -= 1 }
+            if depth > Parser.maxNesting { error("expression nested more than \(Parser.maxNesting) levels deep"); return .missing(current.span) }
+            let operand = parseUnary()
+            return .unary(.negate, operand, Span(start, operand.span.end))
+        }
+        return parsePostfix()
+    }
+
+    mutating func parsePostfix() -> Expr {
+        var expr = parsePrimary()
+        while at(.dot) {
+            advance()
+            guard current.kind == .identifier else {
+                error("expected a field name after `.`, found \(describeCurrent)")
+                return expr
+            }
+            let t = advance()
+            expr = .field(expr, Name(t.text, t.span))
+        }
+        return expr
+    }
+
+    mutating func parsePrimary() -> Expr {
+        let token = current
+        switch token.kind {
+        case .integer:
+            advance()
+            guard let value = Int(token.text) else {
+                error("integer `\(token.text)` is too large", at: token.span)
+                return .missing(token.span)
+            }
+            if let unit = durationUnit() {
+                let end = advance().span.end
+                return .duration(value, unit, Span(token.span.start, end))
+            }
+            return .integer(value, token.span)
+        case .decimal:
+            advance(); return .decimal(token.text, token.span)
+        case .string:
+            advance(); return .string(token.text, token.span)
+        case .dateLiteral:
+            advance(); return .date(token.text, token.span)
+        case .identifier:
+            advance()
+            let name = Name(token.text, token.span)
+            if at(.leftParen), current.span.start == token.span.end { return parseCall(name) }
+            return .name(name)
+        case .symbol(.leftParen):
+            advance()
+            let inner = parseExpression()
+            _ = expect(.rightParen, "to close `(`")
+            return .paren(inner, Span(token.span.start, previousEnd))
+        case .symbol(.leftBrace):
+            advance()
+            var elements: [Expr] = []
+            if !at(.rightBrace) {
+                repeat { elements.append(parseExpression()) } while !panicking && eat(.comma)
+            }
+            _ = expect(.rightBrace, "to close the set `{`")
+            return .setLiteral(elements, Span(token.span.start, previousEnd))
+        case .keyword(let k):
+            switch k {
+            case .true, .false:
+                advance(); return .bool(k == .true, token.span)
+            case .error, .warning, .info:
+                advance(); return .severity(k, token.span)
+            case .due:
+                // `{due}` in a message: the outcome's due date.
+                advance(); return .name(Name("due", token.span))
+            case .count, .any, .all, .filter, .latest, .earliest:
+                return parseListOperation(ListOperation(rawValue: k.rawValue)!)
+            default: break
+            }
+        default: break
+        }
+        error("expected an expression, found \(describeCurrent)")
+        return .missing(Span(token.span.start, token.span.start))
+    }
+
+    private mutating func durationUnit() -> DurationUnit? {
+        switch current.kind {
+        case .keyword(.days): return .days
+        case .keyword(.months): return .months
+        case .keyword(.years): return .years
+        case .identifier:
+            if let k = KeywordSet.singularUnits[current.text] { return DurationUnit(rawValue: k.rawValue) }
+            return nil
+        default: return nil
+        }
+    }
+
+    private mutating func parseCall(_ name: Name) -> Expr {
+        advance() // (
+        var args: [Expr] = []
+        if !at(.rightParen) {
+            repeat { args.append(parseExpression()) } while !panicking && eat(.comma)
+        }
+        _ = expect(.rightParen, "to close the arguments of `\(name.text)(`")
+        return .call(name, args, Span(name.span.start, previousEnd))
+    }
+
+    /// `count k in L where c`, `count L`, `any k in L where c`, `all k in L where c`,
+    /// `filter k in L where c`, `latest k in L [where c] by k.datum`.
+    private mutating func parseListOperation(_ op: ListOperation) -> Expr {
+        let start = advance().span.start
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Parser.maxNesting { error("expression nested more than \(Parser.maxNesting) levels deep"); return .missing(current.span) }
+        var binder: Name?
+        if current.kind == .identifier, next.kind == .keyword(.in) {
+            binder = Name(current.text, current.span)
+            advance(); advance()
+        } else if op != .count {
+            error("expected `NAME in LIST` after `\(keywords.spelling(Keyword(rawValue: op.rawValue)!))`",
+                  help: "e.g. `\(op.rawValue) k in kontakte where k.art = beratungsvermerk`")
+            return .missing(Span(start, previousEnd))
+        }
+        let list = parsePostfix()
+        var condition: Expr?
+        if binder != nil, eat(.where) { condition = parseOr() }
+        var key: Expr?
+        if op == .latest || op == .earliest {
+            if eat(.by) { key = parsePostfix() }
+            else { error("expected `by` and the date to order by (`\(op.rawValue) k in L by k.datum`), found \(describeCurrent)") }
+        } else if binder != nil, condition == nil {
+            error("expected `where` and a condition after the list, found \(describeCurrent)")
+        }
+        return .listOperation(op, binder: binder, list: list, condition: condition, key: key, Span(start, previousEnd))
+    }
+}

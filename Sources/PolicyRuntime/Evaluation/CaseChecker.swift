@@ -1,0 +1,122 @@
+import PolicyLang
+
+/// Settings of one check run.
+public struct CheckOptions: Sendable {
+    /// Upcoming due dates up to this many days after the Stichtag give `info`.
+    public var horizonDays: Int = 30
+    /// `--as-of`: judges every case at this date instead of its own `stichtag`.
+    public var asOf: CalendarDate?
+    /// The date used when neither `--as-of` nor the case names one.
+    public var today: CalendarDate = .today()
+    public var explain = false
+    public init() {}
+}
+
+/// Checked policy + decoded case → findings.
+public struct CaseChecker: Sendable {
+    public let policy: CheckedPolicy
+    public init(policy: CheckedPolicy) { self.policy = policy }
+
+    public func check(_ decoded: DecodedCase, options: CheckOptions) -> CaseResult {
+        let stichtag = options.asOf ?? decoded.stichtag ?? options.today
+        decoded.applyStichtag(stichtag, schema: policy.schema)
+        var evaluator = Evaluator(policy: policy, root: decoded.root, stichtag: stichtag)
+        var findings: [Finding] = []
+        var explanations: [RuleExplanation] = []
+        for rule in policy.rules where !rule.isCaseload {
+            var trace: [String]? = options.explain ? [] : nil
+            let finding = evaluate(rule, &evaluator, horizon: options.horizonDays, trace: &trace)
+            if let finding { findings.append(finding) }
+            if let trace { explanations.append(RuleExplanation(rule: rule.id, fired: finding != nil, lines: trace)) }
+        }
+        findings.sort { a, b in a.severity != b.severity ? a.severity < b.severity : a.rule < b.rule }
+        explanations.sort { $0.rule < $1.rule }
+        return CaseResult(caseID: decoded.id, policy: policy.id, stichtag: stichtag, findings: findings, explanations: explanations)
+    }
+
+    /// At most one finding per rule: the first outcome that applies.
+    func evaluate(_ rule: CheckedRule, _ ev: inout Evaluator, horizon: Int, trace: inout [String]?) -> Finding? {
+        ev.due = nil
+        if let g = rule.guardCondition {
+            let v = ev.evaluate(g)
+            trace?.append("when \(describe(g, &ev)) → \(ValueFormatter.explain(v, .bool))")
+            guard v == .bool(true) else { return nil }
+        }
+        for outcome in rule.outcomes {
+            switch outcome {
+            case .finding(let severity, let condition, let dueExpr, let message, _):
+                if let condition {
+                    let v = ev.evaluate(condition)
+                    trace?.append("\(label(severity)) when \(describe(condition, &ev)) → \(ValueFormatter.explain(v, .bool))")
+                    guard v == .bool(true) else { continue }
+                }
+                var due: CalendarDate?
+                if let dueExpr, case .date(let d) = ev.evaluate(dueExpr) {
+                    due = d
+                    trace?.append("due \(dueExpr.sourceText) = \(d)")
+                }
+                ev.due = due
+                return make(rule, severity, message, due, &ev)
+            case .deadline(let dueExpr, let overdue, let upcoming, let missing, _):
+                guard case .date(let due) = ev.evaluate(dueExpr) else {
+                    trace?.append("deadline \(describe(dueExpr, &ev)): no date")
+                    if let missing { return make(rule, missing.severity, missing.message, nil, &ev) }
+                    continue
+                }
+                ev.due = due
+                if ev.stichtag > due {
+                    trace?.append("deadline \(describe(dueExpr, &ev)) = \(due) < stichtag \(ev.stichtag) → overdue")
+                    return make(rule, overdue.severity, overdue.message, due, &ev)
+                }
+                if let upcoming, due <= ev.stichtag.adding(days: horizon) {
+                    trace?.append("deadline \(describe(dueExpr, &ev)) = \(due), within \(horizon) days of stichtag \(ev.stichtag) → upcoming")
+                    return make(rule, upcoming.severity, upcoming.message, due, &ev)
+                }
+                trace?.append("deadline \(describe(dueExpr, &ev)) = \(due) ≥ stichtag \(ev.stichtag) → met")
+                return nil
+            }
+        }
+        return nil
+    }
+
+    private func make(_ rule: CheckedRule, _ severity: CheckedSeverity, _ message: CheckedMessage, _ due: CalendarDate?,
+                      _ ev: inout Evaluator) -> Finding? {
+        let level: FindingSeverity
+        switch severity {
+        case .fixed(let s): level = s
+        case .computed(let e):
+            guard case .severity(let s) = ev.evaluate(e) else { return nil }
+            level = s
+        }
+        var text = ""
+        for part in message.parts {
+            switch part {
+            case .text(let t): text += t
+            case .value(let e): text += ValueFormatter.text(ev.evaluate(e), e.type)
+            }
+        }
+        return Finding(rule: rule.id, severity: level, message: text, due: due, source: rule.source)
+    }
+
+    private func label(_ s: CheckedSeverity) -> String {
+        if case .fixed(let f) = s { return f.rawValue }
+        return "severity"
+    }
+
+    /// `a and b` shows each side; a comparison shows both operands' values:
+    /// `fm.beginn + 6 months = 2024-08-20 < stichtag = 2025-03-01`.
+    func describe(_ e: CheckedExpr, _ ev: inout Evaluator) -> String {
+        switch e.kind {
+        case .and(let a, let b): return "\(describe(a, &ev)) and \(describe(b, &ev))"
+        case .or(let a, let b): return "(\(describe(a, &ev)) or \(describe(b, &ev)))"
+        case .compare(let op, let a, let b):
+            return "(\(operand(a, &ev)) \(op.rawValue) \(operand(b, &ev)))"
+        default: return operand(e, &ev)
+        }
+    }
+
+    private func operand(_ e: CheckedExpr, _ ev: inout Evaluator) -> String {
+        if case .constant = e.kind { return e.sourceText }
+        return "\(e.sourceText) = \(ValueFormatter.explain(ev.evaluate(e), e.type))"
+    }
+}

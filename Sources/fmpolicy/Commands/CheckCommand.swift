@@ -1,0 +1,113 @@
+import Foundation
+import PolicyLang
+import PolicyRuntime
+
+enum CheckCommand {
+    static let help = """
+    Check a case against a jobcenter's policy.
+
+    USAGE: fmpolicy check CASE.json --policy NAME|PATH [options]
+
+      CASE.json          a case in the format of docs/case-format.md; `-` reads standard input
+
+    OPTIONS:
+      --policy NAME|PATH the policy: a name (`ilmkreis`, see `fmpolicy policies`) or a `.fm` file
+      --as-of DATE       judge the case at DATE (YYYY-MM-DD) instead of its `stichtag`
+      --horizon DAYS     upcoming due dates within DAYS after the Stichtag are shown as info (default 30)
+      --format text|json text for a person (default), json as in the spec's output section
+      --explain          show for every rule whether it fired and the values that decided it
+      --help             show this help
+
+    EXIT STATUS: 0 no finding is an error · 1 at least one error finding · 2 the case or policy could not be read
+
+    EXAMPLE: fmpolicy check examples/ilmkreis/kontakt-u25-ueberfaellig.json --policy ilmkreis
+    """
+
+    static func run(_ words: [String]) throws(UsageError) -> Int32 {
+        let args = try Arguments(words, valueFlags: ["--policy", "--as-of", "--horizon", "--format"], switchFlags: ["--explain", "--help"])
+        if args.has("--help") { Terminal.out(help + "\n"); return ExitCode.ok }
+        guard args.operands.count == 1 else {
+            throw UsageError(args.operands.isEmpty ? "`check` needs a case file (or `-` for standard input)" : "`check` takes one case file, found \(args.operands.count)",
+                             help: "fmpolicy check CASE.json --policy NAME")
+        }
+        guard let policyName = args.value("--policy") else {
+            throw UsageError("`check` needs `--policy NAME|PATH`", help: "`fmpolicy policies` lists the available policies")
+        }
+        var options = CheckOptions()
+        if let asOf = args.value("--as-of") {
+            guard let d = CalendarDate(iso: asOf) else {
+                throw UsageError("`--as-of` needs a date YYYY-MM-DD: \(CalendarDate.problem(withISO: asOf) ?? "expected YYYY-MM-DD")")
+            }
+            options.asOf = d
+        }
+        if let h = args.value("--horizon") {
+            guard let days = Int(h), days >= 0, days <= 3660 else { throw UsageError("`--horizon` needs a number of days from 0 to 3660, found `\(h)`") }
+            options.horizonDays = days
+        }
+        let format = args.value("--format") ?? "text"
+        guard format == "text" || format == "json" else { throw UsageError("`--format` is `text` or `json`, found `\(format)`") }
+        options.explain = args.has("--explain")
+
+        guard let policy = PolicyLoading.load(policyName) else { return ExitCode.unusableInput }
+        let path = args.operands[0]
+        guard let data = InputFile.read(path, what: "case") else { return ExitCode.unusableInput }
+        let decoder = CaseDecoder(schema: policy.schema)
+        let read: Result<DecodedCase, CaseReadError> = data.withUnsafeBytes { raw in
+            do throws(CaseReadError) { return .success(try decoder.decode(raw.bindMemory(to: UInt8.self))) } catch { return .failure(error) }
+        }
+        let decoded: DecodedCase
+        switch read {
+        case .success(let d): decoded = d
+        case .failure(let error):
+            let (line, column) = data.withUnsafeBytes { JSONScanner.lineAndColumn(of: error.offset, in: $0.bindMemory(to: UInt8.self)) }
+            Terminal.error("cannot read case \(path == "-" ? "<stdin>" : path):\(line):\(column): \(error.description)")
+            return ExitCode.unusableInput
+        }
+        let result = CaseChecker(policy: policy).check(decoded, options: options)
+        if format == "json" {
+            Terminal.out(FindingsWriter.json(result) + "\n")
+            if options.explain { Terminal.err(FindingsWriter.explanation(result)) }
+        } else {
+            Terminal.out(FindingsWriter.text(result, colored: Terminal.stdoutColored))
+            if options.explain { Terminal.out("\n" + FindingsWriter.explanation(result)) }
+        }
+        return result.hasErrors ? ExitCode.findingErrors : ExitCode.ok
+    }
+}
+
+/// Reading input files, with one clear error for each way it can fail.
+enum InputFile {
+    static func read(_ path: String, what: String) -> Data? {
+        if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            Terminal.error("cannot read \(what) `\(path)`: no such file")
+            return nil
+        }
+        if isDir.boolValue {
+            Terminal.error("cannot read \(what) `\(path)`: it is a directory")
+            return nil
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            Terminal.error("cannot read \(what) `\(path)`: permission denied or unreadable")
+            return nil
+        }
+        return data
+    }
+}
+
+/// Loads a policy and prints its diagnostics; nil when it has errors.
+enum PolicyLoading {
+    static func load(_ nameOrPath: String) -> CheckedPolicy? {
+        let loaded = PolicySearchPath.library().load(nameOrPath)
+        if !loaded.diagnostics.isEmpty {
+            Terminal.err(DiagnosticRenderer(colored: Terminal.stderrColored).render(loaded.diagnostics))
+        }
+        if loaded.hasErrors {
+            let n = loaded.diagnostics.filter(\.isError).count
+            if n > 0 { Terminal.err("policy `\(nameOrPath)` has \(n) error\(n == 1 ? "" : "s"); nothing was checked\n") }
+            return nil
+        }
+        return loaded.policy
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import PolicyLang
+
+/// fmpolicy: checks jobcenter case-management cases against local instructions
+/// written as policy files.
+let version = "0.1.0"
+
+let usage = """
+fmpolicy \(version): check case-management cases against a jobcenter's policy
+
+USAGE: fmpolicy COMMAND [options]
+
+COMMANDS:
+  check CASE.json --policy NAME   check a case; findings as text or JSON
+  validate FILE.fm...             parse and check policy files, print every problem
+  policies                        list the available policies
+
+OPTIONS:
+  --help       this help; `fmpolicy COMMAND --help` for a command
+  --version    the version
+
+Policies are found in FMPOLICY_PATH, ./policies, and those shipped with fmpolicy.
+Exit status: 0 ok · 1 a finding or problem of severity error · 2 input could not be read.
+"""
+
+func main(_ words: [String]) -> Int32 {
+    guard let command = words.first else {
+        Terminal.err(usage + "\n")
+        return ExitCode.unusableInput
+    }
+    let rest = Array(words.dropFirst())
+    do throws(UsageError) {
+        switch command {
+        case "check": return try CheckCommand.run(rest)
+        case "validate": return try ValidateCommand.run(rest)
+        case "policies": return try PoliciesCommand.run(rest)
+        case "--help", "-h", "help": Terminal.out(usage + "\n"); return ExitCode.ok
+        case "--version": Terminal.out("fmpolicy \(version)\n"); return ExitCode.ok
+        default:
+            throw UsageError("unknown command `\(command)`",
+                             help: Suggestions.help(for: command, among: ["check", "validate", "policies"]) ?? "`fmpolicy --help` lists the commands")
+        }
+    } catch {
+        Terminal.error(error.message, help: error.help ?? "`fmpolicy \(command) --help` shows the usage")
+        return ExitCode.unusableInput
+    }
+}
+
+exit(main(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,245 @@
+import XCTest
+@testable import PolicyLang
+
+final class CalendarDateTests: XCTestCase {
+    private func date(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> CalendarDate {
+        guard let date = CalendarDate(iso: text) else {
+            XCTFail("not a date: \(text)", file: file, line: line)
+            return CalendarDate(dayNumber: 0)
+        }
+        return date
+    }
+
+    // MARK: Conversions
+
+    func testEpochAndKnownDayNumbers() {
+        XCTAssertEqual(CalendarDate(dayNumber: 0).description, "1970-01-01")
+        XCTAssertEqual(date("1970-01-02").dayNumber, 1)
+        XCTAssertEqual(date("1969-12-31").dayNumber, -1)
+        XCTAssertEqual(date("2000-01-01").dayNumber, 10_957)
+        XCTAssertEqual(date("2025-03-01").dayNumber, 20_148)
+        XCTAssertEqual(date("0001-01-01").dayNumber, -719_162)
+        XCTAssertEqual(date("9999-12-31").dayNumber, 2_932_896)
+        XCTAssertEqual(CalendarDate(dayNumber: 20_148).description, "2025-03-01")
+    }
+
+    func testComponents() {
+        let d = date("2024-02-29")
+        XCTAssertEqual(d.year, 2024)
+        XCTAssertEqual(d.month, 2)
+        XCTAssertEqual(d.day, 29)
+        let c = d.components
+        XCTAssertEqual(c.year, 2024)
+        XCTAssertEqual(c.month, 2)
+        XCTAssertEqual(c.day, 29)
+    }
+
+    /// Walks every day from 1900 to 2100 by hand-rolled increments and checks that the
+    /// day numbers are consecutive and convert back and forth.
+    func testRoundTripEveryDay1900To2100() {
+        var (year, month, day) = (1900, 1, 1)
+        var expected = date("1900-01-01").dayNumber
+        var count = 0
+        while year <= 2100 {
+            guard let d = CalendarDate(year: year, month: month, day: day) else {
+                return XCTFail("\(year)-\(month)-\(day) rejected")
+            }
+            XCTAssertEqual(d.dayNumber, expected)
+            let c = d.components
+            if c.year != year || c.month != month || c.day != day {
+                return XCTFail("day \(d.dayNumber) gives \(c), expected \(year)-\(month)-\(day)")
+            }
+            XCTAssertEqual(CalendarDate(iso: d.description), d)
+            expected += 1
+            count += 1
+            day += 1
+            if day > CalendarDate.daysInMonth(year: year, month: month) {
+                day = 1
+                month += 1
+                if month > 12 { month = 1; year += 1 }
+            }
+        }
+        // 201 years: 365 × 201 + 49 leap days (1904...2096 including 2000; not 1900 or 2100).
+        XCTAssertEqual(count, 365 * 201 + 49)
+    }
+
+    func testRoundTripWideRange() {
+        for dayNumber in stride(from: Int32(-719_162), through: 2_932_896, by: 997) {
+            let d = CalendarDate(dayNumber: dayNumber)
+            let c = d.components
+            XCTAssertEqual(CalendarDate(year: c.year, month: c.month, day: c.day)?.dayNumber, dayNumber)
+        }
+    }
+
+    func testLeapYears() {
+        XCTAssertTrue(CalendarDate.isLeapYear(2000))
+        XCTAssertFalse(CalendarDate.isLeapYear(1900))
+        XCTAssertTrue(CalendarDate.isLeapYear(2024))
+        XCTAssertFalse(CalendarDate.isLeapYear(2023))
+        XCTAssertFalse(CalendarDate.isLeapYear(2100))
+        XCTAssertNotNil(CalendarDate(iso: "2000-02-29"))
+        XCTAssertNil(CalendarDate(iso: "1900-02-29"))
+        XCTAssertNotNil(CalendarDate(iso: "2024-02-29"))
+        XCTAssertNil(CalendarDate(iso: "2023-02-29"))
+        XCTAssertEqual(date("2024-02-28").adding(days: 1).description, "2024-02-29")
+        XCTAssertEqual(date("2023-02-28").adding(days: 1).description, "2023-03-01")
+        XCTAssertEqual(date("1900-02-28").adding(days: 1).description, "1900-03-01")
+    }
+
+    // MARK: Parsing
+
+    func testStrictParsingRejects() {
+        for text in ["2025-1-5", "2025-13-01", "2023-02-30", " 2025-01-01", "2025-01-01 ", "2025/01/01",
+                     "20250101", "2025-01-1", "25-01-01", "2025-00-10", "2025-01-00", "2025-04-31",
+                     "0000-01-01", "+025-01-01", "2025-0a-01", "", "2025-01-01T00:00:00Z", "２０２５-01-01"] {
+            XCTAssertNil(CalendarDate(iso: text), text)
+            XCTAssertNotNil(CalendarDate.problem(withISO: text), text)
+        }
+        XCTAssertNil(CalendarDate(year: 2025, month: 2, day: 29))
+        XCTAssertNil(CalendarDate(year: 0, month: 1, day: 1))
+        XCTAssertNil(CalendarDate(year: 10_000, month: 1, day: 1))
+        XCTAssertEqual(CalendarDate(year: 9999, month: 12, day: 31)?.description, "9999-12-31")
+    }
+
+    func testParseBytes() {
+        let bytes = Array("x2025-03-01y".utf8)
+        bytes.withUnsafeBufferPointer { buffer in
+            let inner = UnsafeBufferPointer(rebasing: buffer[1..<11])
+            XCTAssertEqual(CalendarDate.parse(isoBytes: inner), date("2025-03-01"))
+            XCTAssertNil(CalendarDate.parse(isoBytes: buffer))
+        }
+    }
+
+    func testProblemTexts() {
+        XCTAssertNil(CalendarDate.problem(withISO: "2024-02-29"))
+        XCTAssertEqual(CalendarDate.problem(withISO: "2025-13-01"), "month 13 does not exist")
+        XCTAssertEqual(CalendarDate.problem(withISO: "2025-00-01"), "month 0 does not exist")
+        XCTAssertEqual(CalendarDate.problem(withISO: "2025-01-00"), "day 0 does not exist")
+        XCTAssertEqual(CalendarDate.problem(withISO: "2023-02-30"), "2023-02-30 does not exist: February 2023 has 28 days")
+        XCTAssertEqual(CalendarDate.problem(withISO: "2024-02-30"), "2024-02-30 does not exist: February 2024 has 29 days")
+        XCTAssertEqual(CalendarDate.problem(withISO: "2025-04-31"), "2025-04-31 does not exist: April 2025 has 30 days")
+        XCTAssertEqual(CalendarDate.problem(withISO: "2025-01-32"), "2025-01-32 does not exist: January 2025 has 31 days")
+        XCTAssertEqual(CalendarDate.problem(withISO: "0000-01-01"), "year 0000 is out of range (0001 to 9999)")
+        XCTAssertEqual(CalendarDate.problem(withISO: "2025-1-5"), "expected YYYY-MM-DD")
+        XCTAssertEqual(CalendarDate.problem(withISO: " 2025-01-01"), "expected YYYY-MM-DD")
+        XCTAssertEqual(CalendarDate.problem(withISO: "01.03.2025"), "expected YYYY-MM-DD")
+    }
+
+    func testDescriptionIsZeroPadded() {
+        XCTAssertEqual(date("0001-01-01").description, "0001-01-01")
+        XCTAssertEqual(date("0999-09-09").description, "0999-09-09")
+        XCTAssertEqual(date("2025-03-01").description, "2025-03-01")
+        XCTAssertEqual(CalendarDate(dayNumber: 2_932_897).description, "10000-01-01")
+        XCTAssertEqual(CalendarDate(dayNumber: -719_163).description, "0000-12-31")
+        XCTAssertEqual(CalendarDate(dayNumber: -719_529).description, "-0001-12-31")
+    }
+
+    func testComparisonAndHashing() {
+        XCTAssertLessThan(date("2024-12-31"), date("2025-01-01"))
+        XCTAssertEqual(Set([date("2025-01-01"), date("2025-01-01"), date("2025-01-02")]).count, 2)
+    }
+
+    // MARK: Arithmetic
+
+    func testAddingDays() {
+        XCTAssertEqual(date("2024-12-31").adding(days: 1).description, "2025-01-01")
+        XCTAssertEqual(date("2025-03-01").adding(days: -1).description, "2025-02-28")
+        XCTAssertEqual(date("2024-03-01").adding(days: -1).description, "2024-02-29")
+        XCTAssertEqual(date("2025-01-10").adding(days: 14).description, "2025-01-24")
+        XCTAssertEqual(date("2025-01-01").adding(days: 365).description, "2026-01-01")
+    }
+
+    func testSpecExamples() {
+        XCTAssertEqual(date("2024-08-31").adding(months: 6).description, "2025-02-28")
+        XCTAssertEqual(date("2024-02-29").adding(months: 12).description, "2025-02-28")
+        XCTAssertEqual(date("2024-01-31").adding(months: 1).description, "2024-02-29")
+        XCTAssertEqual(date("2024-02-29").adding(years: 1).description, "2025-02-28")
+        XCTAssertEqual(date("2024-02-29").adding(years: 4).description, "2028-02-29")
+    }
+
+    /// The 31st of January plus 0...11 months lands on every month's last day or the 31st.
+    func testMonthEndClampingForEveryMonthLength() {
+        let expected2023 = ["2023-01-31", "2023-02-28", "2023-03-31", "2023-04-30", "2023-05-31", "2023-06-30",
+                            "2023-07-31", "2023-08-31", "2023-09-30", "2023-10-31", "2023-11-30", "2023-12-31"]
+        for (n, text) in expected2023.enumerated() {
+            XCTAssertEqual(date("2023-01-31").adding(months: n).description, text, "+\(n)")
+        }
+        XCTAssertEqual(date("2024-01-31").adding(months: 1).description, "2024-02-29")
+        XCTAssertEqual(date("2024-01-30").adding(months: 1).description, "2024-02-29")
+        XCTAssertEqual(date("2023-01-29").adding(months: 1).description, "2023-02-28")
+        XCTAssertEqual(date("2023-01-28").adding(months: 1).description, "2023-02-28")
+        XCTAssertEqual(date("2025-03-31").adding(months: 1).description, "2025-04-30")
+        XCTAssertEqual(date("2025-05-30").adding(months: 1).description, "2025-06-30")
+        // Days that exist in every month are never moved.
+        XCTAssertEqual(date("2025-01-15").adding(months: 1).description, "2025-02-15")
+    }
+
+    func testThirtyFirstPlusMonthsAcrossYears() {
+        XCTAssertEqual(date("2024-10-31").adding(months: 4).description, "2025-02-28")
+        XCTAssertEqual(date("2023-10-31").adding(months: 4).description, "2024-02-29")
+        XCTAssertEqual(date("2024-12-31").adding(months: 6).description, "2025-06-30")
+        XCTAssertEqual(date("2024-12-31").adding(months: 14).description, "2026-02-28")
+        XCTAssertEqual(date("2024-05-31").adding(months: 36).description, "2027-05-31")
+        XCTAssertEqual(date("2024-08-31").adding(months: 24).description, "2026-08-31")
+        // Clamping does not accumulate: +1 +1 is not +2.
+        XCTAssertEqual(date("2025-01-31").adding(months: 1).adding(months: 1).description, "2025-03-28")
+        XCTAssertEqual(date("2025-01-31").adding(months: 2).description, "2025-03-31")
+    }
+
+    func testNegativeMonths() {
+        XCTAssertEqual(date("2025-03-31").adding(months: -1).description, "2025-02-28")
+        XCTAssertEqual(date("2024-03-31").adding(months: -1).description, "2024-02-29")
+        XCTAssertEqual(date("2025-01-15").adding(months: -1).description, "2024-12-15")
+        XCTAssertEqual(date("2025-01-31").adding(months: -13).description, "2023-12-31")
+        XCTAssertEqual(date("2025-02-28").adding(months: -12).description, "2024-02-28")
+        XCTAssertEqual(date("2024-02-29").adding(years: -1).description, "2023-02-28")
+        XCTAssertEqual(date("2025-07-31").adding(months: -25).description, "2023-06-30")
+        XCTAssertEqual(date("2025-03-01").adding(months: 0), date("2025-03-01"))
+    }
+
+    // MARK: Age
+
+    func testAgeAroundBirthday() {
+        let born = date("2000-05-14")
+        XCTAssertEqual(CalendarDate.age(born: born, on: date("2025-05-13")), 24)
+        XCTAssertEqual(CalendarDate.age(born: born, on: date("2025-05-14")), 25)
+        XCTAssertEqual(CalendarDate.age(born: born, on: date("2025-05-15")), 25)
+        XCTAssertEqual(CalendarDate.age(born: born, on: date("2026-05-13")), 25)
+        XCTAssertEqual(CalendarDate.age(born: born, on: born), 0)
+        XCTAssertEqual(CalendarDate.age(born: born, on: date("2001-05-13")), 0)
+        XCTAssertEqual(CalendarDate.age(born: born, on: date("2001-05-14")), 1)
+        XCTAssertEqual(CalendarDate.age(born: born, on: date("1999-01-01")), 0)
+        // Across the year boundary: December birthday, January date.
+        XCTAssertEqual(CalendarDate.age(born: date("1990-12-31"), on: date("2025-01-01")), 34)
+    }
+
+    func testAgeForLeapDayBirth() {
+        let born = date("2000-02-29")
+        XCTAssertEqual(CalendarDate.age(born: born, on: date("2025-02-27")), 24)
+        XCTAssertEqual(CalendarDate.age(born: born, on: date("2025-02-28")), 25)
+        XCTAssertEqual(CalendarDate.age(born: born, on: date("2025-03-01")), 25)
+        XCTAssertEqual(CalendarDate.age(born: born, on: date("2024-02-28")), 23)
+        XCTAssertEqual(CalendarDate.age(born: born, on: date("2024-02-29")), 24)
+    }
+
+    /// Under 25 on `t` exactly while `t < born + 25 years`, and that agrees with `age`.
+    func testUnder25Boundary() {
+        for bornText in ["2000-02-29", "2000-05-14", "2000-12-31", "2000-01-01", "1999-03-31"] {
+            let born = date(bornText)
+            let limit = born.adding(years: 25)
+            for offset in -2...2 {
+                let t = limit.adding(days: offset)
+                XCTAssertEqual(CalendarDate.age(born: born, on: t) < 25, t < limit, "\(bornText) on \(t)")
+            }
+            XCTAssertEqual(CalendarDate.age(born: born, on: limit.adding(days: -1)), 24)
+            XCTAssertEqual(CalendarDate.age(born: born, on: limit), 25)
+        }
+        XCTAssertEqual(date("2000-02-29").adding(years: 25).description, "2025-02-28")
+    }
+
+    func testToday() {
+        let today = CalendarDate.today()
+        XCTAssertGreaterThanOrEqual(today, date("2025-01-01"))
+        XCTAssertLessThan(today, date("2200-01-01"))
+    }
+}

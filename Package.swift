@@ -20,5 +20,7 @@ let package = Package(
                           resources: [.copy("Resources/policies")]),
         .testTarget(name: "PolicyLangTests", dependencies: ["PolicyLang"]),
         .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyLang", "PolicyRuntime"]),
+        // Runs the built `fmpolicy` binary as a user would.
+        .testTarget(name: "EndToEndTests", dependencies: ["fmpolicy"]),
     ]
 )

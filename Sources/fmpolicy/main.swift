@@ -14,6 +14,7 @@ COMMANDS:
   check CASE.json --policy NAME   check a case; findings as text or JSON
   validate FILE.fm...             parse and check policy files, print every problem
   policies                        list the available policies
+  test [DIR...] [--update]        run golden tests (cases and diagnostics)
 
 OPTIONS:
   --help       this help; `fmpolicy COMMAND --help` for a command
@@ -34,11 +35,12 @@ func main(_ words: [String]) -> Int32 {
         case "check": return try CheckCommand.run(rest)
         case "validate": return try ValidateCommand.run(rest)
         case "policies": return try PoliciesCommand.run(rest)
+        case "test": return try TestCommand.run(rest)
         case "--help", "-h", "help": Terminal.out(usage + "\n"); return ExitCode.ok
         case "--version": Terminal.out("fmpolicy \(version)\n"); return ExitCode.ok
         default:
             throw UsageError("unknown command `\(command)`",
-                             help: Suggestions.help(for: command, among: ["check", "validate", "policies"]) ?? "`fmpolicy --help` lists the commands")
+                             help: Suggestions.help(for: command, among: ["check", "validate", "policies", "test"]) ?? "`fmpolicy --help` lists the commands")
         }
     } catch {
         Terminal.error(error.message, help: error.help ?? "`fmpolicy \(command) --help` shows the usage")

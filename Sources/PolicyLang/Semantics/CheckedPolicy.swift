@@ -82,6 +82,8 @@ public struct CheckedRule: Sendable {
     public let file: SourceFile
     public let span: Span
     public let isOverride: Bool
+    /// The extending policy that adopted this rule under its own section, if any.
+    public let adoptedBy: String?
     public let documentation: [Comment]
 }
 

@@ -362,13 +362,9 @@ extension PolicyChecker {
             return poisoned(scope, span)
         }
         let slot = scope.locals.count
-        if let binder {
-            if valueIndex[binder.text] != nil || schema.root.fieldIndex[binder.text] != nil {
-                report("E0432", "`\(binder.text)` already names \(valueIndex[binder.text] != nil ? "a parameter or definition" : "a field of the case"); choose another name for the list element",
-                       scope.file, binder.span)
-            }
-            scope.locals.append((binder.text, element))
-        }
+        // A binder shadows a global of the same name inside its list operation, so a name
+        // added in an extending policy never breaks a base policy's expressions.
+        if let binder { scope.locals.append((binder.text, element)) }
         defer { if binder != nil { scope.locals.removeLast() } }
         var checkedCondition: CheckedExpr?
         if let condition {

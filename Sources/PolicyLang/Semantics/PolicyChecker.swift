@@ -26,6 +26,10 @@ public struct PolicyChecker {
         var citation: String
         var isOverride: Bool
         var documentation: [Comment]
+        /// Set when an extending policy adopted the rule under its own section.
+        var adoptedBy: String? = nil
+        var adoptedSection: StringLiteral? = nil
+        var adoptedTitle: StringLiteral? = nil
     }
 
     let schema: CaseSchema
@@ -112,6 +116,24 @@ public struct PolicyChecker {
                     }
                     rules.remove(at: i)
                     ruleIndex = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($0.element.decl.id.text, $0.offset) })
+                case .adoption(let a):
+                    let id = a.id.text
+                    if let first = declaredHere[id] {
+                        report("E0302", "rule `\(id)` is declared twice", file, a.id.span,
+                               notes: [DiagnosticNote("first declared here", file: file, span: first)])
+                        continue
+                    }
+                    declaredHere[id] = a.id.span
+                    guard let i = ruleIndex[id] else {
+                        report("E0308", "`adopt rule \(id)`, but no base policy has a rule `\(id)`", file, a.id.span,
+                               help: Suggestions.help(for: id, among: Array(ruleIndex.keys)))
+                        continue
+                    }
+                    rules[i].adoptedBy = layer.id
+                    rules[i].citation = citation
+                    rules[i].adoptedSection = a.cites
+                    if let t = a.title { rules[i].adoptedTitle = t }
+                    rules[i].documentation = decl.leadingComments
                 case .parameter, .definition: break
                 }
             }

@@ -74,11 +74,12 @@ extension PolicyChecker {
             }
         }
         guard diagnostics.filter(\.isError).count == errorsBefore else { return nil }
-        let section = r.cites?.value ?? ""
-        return CheckedRule(id: r.id.text, title: r.title?.value ?? "", section: section,
+        let section = entry.adoptedSection?.value ?? r.cites?.value ?? ""
+        return CheckedRule(id: r.id.text, title: entry.adoptedTitle?.value ?? r.title?.value ?? "", section: section,
                            source: entry.citation.isEmpty ? section : "\(entry.citation), \(section)",
                            isCaseload: r.isCaseload, guardCondition: guardExpr, outcomes: outcomes, definedIn: entry.definedIn,
-                           file: file, span: r.span, isOverride: entry.isOverride, documentation: entry.documentation)
+                           file: file, span: r.span, isOverride: entry.isOverride, adoptedBy: entry.adoptedBy,
+                           documentation: entry.documentation)
     }
 
     mutating func checkSeverity(_ s: SeveritySyntax, scope: inout Scope) -> CheckedSeverity {

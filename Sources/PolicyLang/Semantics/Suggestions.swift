@@ -1,7 +1,7 @@
 /// "did you mean …?" for a misspelt name: the closest candidate within a small edit distance.
 public enum Suggestions {
     public static func closest(to word: String, among candidates: [String]) -> String? {
-        let limit = max(1, min(3, word.count / 3))
+        let limit = max(1, min(3, word.count / 2))
         var best: (String, Int)?
         for c in candidates where c != word {
             let d = distance(word.lowercased(), c.lowercased())

@@ -5,7 +5,7 @@ public enum Keyword: String, CaseIterable, Sendable {
     // declarations
     case policy, schema, extends, title, source, document, citation, `in`, force, from, root
     case `enum`, record, list, of, set, required, unless, dated
-    case param, define, rule, caseload, override, remove
+    case param, define, rule, caseload, override, remove, adopt
     // rule clauses
     case cites, when, deadline, overdue, upcoming, missing, due, message
     case error, warning, info

@@ -80,6 +80,7 @@ public struct Lexer {
         }
         if isDigit(c) { lexNumberOrDate(start); return }
         if c == UInt8(ascii: "\"") { lexString(start); return }
+        if matchesTypographicOpeningQuote(at: i) { lexTypographicString(start); return }
         let two: String? = i + 1 < end ? String(decoding: bytes[i...i + 1], as: UTF8.self) : nil
         if let two, let s = Symbol(rawValue: two), two.count == 2 {
             i += 2; emit(.symbol(s), start); return
@@ -156,6 +157,32 @@ public struct Lexer {
         diagnostics.append(Diagnostic(.error, "E0002", "unterminated string", file: file, span: Span(start, i),
                                       help: "close the string with `\"` on the same line"))
         emit(.string, start, text: String(decoding: content, as: UTF8.self))
+    }
+
+    /// „ or “ (U+201E, U+201C): a string written with German quotes, read as a string so
+    /// that one mistake gives one diagnostic.
+    private func matchesTypographicOpeningQuote(at p: Int) -> Bool {
+        p + 2 < end && bytes[p] == 0xE2 && bytes[p + 1] == 0x80 && (bytes[p + 2] == 0x9E || bytes[p + 2] == 0x9C)
+    }
+
+    private mutating func lexTypographicString(_ start: Int) {
+        i += 3
+        let contentStart = i
+        while i < end, bytes[i] != UInt8(ascii: "\n") {
+            if i + 2 < end, bytes[i] == 0xE2, bytes[i + 1] == 0x80, bytes[i + 2] == 0x9C || bytes[i + 2] == 0x9D {
+                let content = String(decoding: bytes[contentStart..<i], as: UTF8.self)
+                i += 3
+                diagnostics.append(Diagnostic(.error, "E0004", "strings are written in straight double quotes `\"`", file: file, span: Span(start, i),
+                                              help: "write \"\(content)\"; typographic quotes may stand inside a string"))
+                emit(.string, start, text: content)
+                return
+            }
+            i += 1
+        }
+        i = start + 3
+        emit(.invalid, start)
+        diagnostics.append(Diagnostic(.error, "E0001", "unexpected character `\(String(decoding: bytes[start..<i], as: UTF8.self))`", file: file, span: Span(start, i),
+                                      help: "strings use straight double quotes `\"`"))
     }
 
     private func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }

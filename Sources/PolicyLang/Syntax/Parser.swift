@@ -97,7 +97,7 @@ public struct Parser {
 
     // MARK: file and header
 
-    static let declarationStarts: Set<Keyword> = [.enum, .record, .param, .define, .rule, .caseload, .override, .remove, .policy, .schema]
+    static let declarationStarts: Set<Keyword> = [.enum, .record, .param, .define, .rule, .caseload, .override, .remove, .adopt, .policy, .schema]
 
     mutating func parseFile(comments: [Comment]) -> SyntaxTree {
         var header: Header?
@@ -115,8 +115,10 @@ public struct Parser {
             // Comments between the previous declaration and this one document it.
             var leading: [Comment] = []
             while commentIndex < comments.count, comments[commentIndex].span.start < start {
-                if comments[commentIndex].span.start > (declarations.last?.span.end ?? header?.span.end ?? 0) {
-                    leading.append(comments[commentIndex])
+                let comment = comments[commentIndex]
+                // Only whole-line comments document what follows; a comment behind code belongs to that line.
+                if comment.span.start > (declarations.last?.span.end ?? header?.span.end ?? 0), startsLine(comment.span.start) {
+                    leading.append(comment)
                 }
                 commentIndex += 1
             }
@@ -126,6 +128,12 @@ public struct Parser {
             if panicking { synchronize() }
         }
         return SyntaxTree(file: file, header: header, declarations: declarations, comments: comments)
+    }
+
+    func startsLine(_ offset: Int) -> Bool {
+        var i = offset - 1
+        while i >= 0, file.bytes[i] == UInt8(ascii: " ") || file.bytes[i] == UInt8(ascii: "\t") { i -= 1 }
+        return i < 0 || file.bytes[i] == UInt8(ascii: "\n")
     }
 
     mutating func parseHeader() -> Header {
@@ -189,8 +197,18 @@ public struct Parser {
             if isOverride { error("`override remove` is not a declaration; write `remove rule ID`") }
             if !eat(.rule) { error("expected `rule` after `remove`", help: "only rules can be removed: `remove rule kontakt.intervall`") }
             kind = .removal(parseRuleID())
+        case .adopt?:
+            let start = advance().span.start
+            if isOverride { error("`override adopt` is not a declaration; write `adopt rule ID cites \"…\"`") }
+            if !eat(.rule) { error("expected `rule` after `adopt` (`adopt rule fortfuehrung.pruefung cites \"§3\"`)") }
+            var adoption = AdoptDecl(id: parseRuleID(), span: Span(start, previousEnd))
+            if current.kind == .string { let t = advance(); adoption.title = StringLiteral(value: t.text, span: t.span) }
+            if eat(.cites) { adoption.cites = expectString("the cited section, e.g. \"§3\"") }
+            else { error("expected `cites \"…\"`: an adopted rule cites this policy's own section", help: "`adopt rule \(adoption.id.text) cites \"§3\"`") }
+            adoption.span = Span(start, previousEnd)
+            kind = .adoption(adoption)
         default:
-            error("expected a declaration (`param`, `define`, `rule`, `override`, `remove`, `enum` or `record`), found \(describeCurrent)")
+            error("expected a declaration (`param`, `define`, `rule`, `override`, `adopt`, `remove`, `enum` or `record`), found \(describeCurrent)")
             return nil
         }
         if isOverride, case .enumeration = kind { error("enums cannot be overridden", at: Span(start, previousEnd)) }

@@ -163,6 +163,11 @@ extension Parser {
                 let end = advance().span.end
                 return .duration(value, unit, Span(token.span.start, end))
             }
+            if current.kind == .identifier, !current.startsLine,
+               let near = Suggestions.closest(to: current.text, among: ["days", "months", "years"]) {
+                error("unknown unit `\(current.text)` after a number", at: current.span, help: "did you mean `\(near)`?")
+                return .missing(token.span)
+            }
             return .integer(value, token.span)
         case .decimal:
             advance(); return .decimal(token.text, token.span)

@@ -35,8 +35,11 @@ extension Parser {
             default:
                 if atDeclarationStart { break loop }
                 if current.kind == .symbol(.leftParen) { rule.outcomes.append(parseFindingOutcome()); continue }
+                let clauseWords = ["cites", "when", "deadline", "overdue", "upcoming", "missing", "due", "message", "error", "warning", "info"]
+                let near = current.kind == .identifier ? Suggestions.closest(to: current.text, among: clauseWords) : nil
                 error("unexpected \(describeCurrent) in rule `\(rule.id.text)`",
-                      help: "a rule has the clauses `cites`, `when`, then outcomes (`error`/`warning`/`info` … or `deadline` …)")
+                      help: near.map { "did you mean `\($0)`?" }
+                        ?? "a rule has the clauses `cites`, `when`, then outcomes (`error`/`warning`/`info` … or `deadline` …)")
                 advance()
             }
         }

@@ -65,6 +65,9 @@ public struct Declaration: Sendable {
         case definition(ValueDecl)
         case rule(RuleDecl)
         case removal(Name)
+        /// `adopt rule ID cites "§3"`: takes over an inherited rule as it is, under this
+        /// policy's own document and section.
+        case adoption(AdoptDecl)
     }
     public var kind: Kind
     /// `override param …`, `override rule …`: replaces the inherited one of that name.
@@ -101,6 +104,13 @@ public struct ValueDecl: Sendable {
     public var name: Name
     public var type: TypeSyntax?
     public var value: Expr
+}
+
+public struct AdoptDecl: Sendable {
+    public var id: Name
+    public var title: StringLiteral?
+    public var cites: StringLiteral?
+    public var span: Span
 }
 
 public struct RuleDecl: Sendable {

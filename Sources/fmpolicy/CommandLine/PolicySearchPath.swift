@@ -18,11 +18,19 @@ enum PolicySearchPath {
     /// The policies installed beside the executable (`…/fmpolicy_fmpolicy.resources/policies`),
     /// or the repository's `policies/` when run from a build folder inside it.
     static func shippedPolicies() -> String? {
-        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        // Not `Bundle.module`: it traps when the bundle is missing, and a copied binary must
+        // still start and say what it cannot find.
+        let exe = URL(fileURLWithPath: executablePath()).resolvingSymlinksInPath().deletingLastPathComponent()
         let candidates = [
-            Bundle.module.resourceURL?.appendingPathComponent("policies").path,
-            exe.deletingLastPathComponent().appendingPathComponent("fmpolicy_fmpolicy.resources/policies").path,
-        ].compactMap { $0 }
+            exe.appendingPathComponent("fmpolicy_fmpolicy.resources/policies").path,
+            exe.appendingPathComponent("fmpolicy_fmpolicy.resources/Resources/policies").path,
+        ]
         return candidates.first { FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent("case.fm")) }
+    }
+
+    /// The running binary, also when it was started through `PATH`.
+    static func executablePath() -> String {
+        if let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return link }
+        return CommandLine.arguments[0]
     }
 }

@@ -1,0 +1,140 @@
+import Foundation
+import PolicyLang
+
+/// Golden tests as pairs of files a policy author can add without writing Swift:
+/// - `<dir>/<policy>/<name>.json` (a case) beside `<name>.expected.json` (its findings);
+/// - `<dir>/<name>.fm` (a policy with mistakes) beside `<name>.expected.txt` (the rendered diagnostics).
+public struct GoldenSuite {
+    public struct Outcome: Sendable {
+        public enum Status: Sendable, Equatable { case passed, failed, updated, missingExpectation }
+        public let name: String
+        public let status: Status
+        /// For failures and updates: the diff between expected and actual.
+        public let diff: String
+    }
+
+    public let library: PolicyLibrary
+    public var update: Bool
+    public var options: CheckOptions
+
+    public init(library: PolicyLibrary, update: Bool = false) {
+        self.library = library
+        self.update = update
+        var options = CheckOptions()
+        options.horizonDays = 30
+        self.options = options
+    }
+
+    /// Every golden file below `directory`, sorted, so runs are reproducible.
+    public static func discover(_ directory: String) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: directory) else { return [] }
+        var found: [String] = []
+        while let relative = walker.nextObject() as? String {
+            let path = (directory as NSString).appendingPathComponent(relative)
+            if relative.hasSuffix(".expected.json") || relative.hasSuffix(".expected.txt") { continue }
+            if relative.hasSuffix(".json") || relative.hasSuffix(".fm") { found.append(path) }
+        }
+        return found.sorted()
+    }
+
+    public mutating func run(_ paths: [String]) -> [Outcome] {
+        var policies: [String: PolicyLibrary.Loaded] = [:]
+        return paths.map { path in
+            if path.hasSuffix(".fm") { return runDiagnostics(path) }
+            // The folder a case lies in names its policy.
+            let policyName = ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent
+            if policies[policyName] == nil { policies[policyName] = library.load(policyName) }
+            return runCase(path, policies[policyName]!)
+        }
+    }
+
+    func runCase(_ path: String, _ loaded: PolicyLibrary.Loaded) -> Outcome {
+        let expectedPath = String(path.dropLast(".json".count)) + ".expected.json"
+        let actual: String
+        if let policy = loaded.policy {
+            actual = Self.actualText(path, policy, options)
+        } else {
+            actual = "policy could not be loaded:\n" + DiagnosticRenderer().render(loaded.diagnostics)
+        }
+        return compare(path, expectedPath: expectedPath, actual: actual) { text in
+            // Compare the meaning, not the layout: re-render the expectation canonically.
+            (try? JSONValue.parse(text)).map { JSONWriter.pretty(Self.canonical($0)) + "\n" } ?? text
+        }
+    }
+
+    func runDiagnostics(_ path: String) -> Outcome {
+        let expectedPath = String(path.dropLast(".fm".count)) + ".expected.txt"
+        let diagnostics: [Diagnostic]
+        switch PolicyLibrary.readSource(path) {
+        case .failure(let d): diagnostics = [d]
+        case .success(let source):
+            let parsed = Parser.parse(source)
+            diagnostics = parsed.tree.header?.kind == .schema
+                ? (parsed.diagnostics + SchemaValidation.diagnostics(parsed.tree)).sortedByPosition()
+                : library.load(path: path).diagnostics
+        }
+        let actual = diagnostics.isEmpty ? "no diagnostics\n" : DiagnosticRenderer().render(diagnostics)
+        return compare(path, expectedPath: expectedPath, actual: actual) { $0 }
+    }
+
+    private func compare(_ name: String, expectedPath: String, actual: String, normalize: (String) -> String) -> Outcome {
+        guard let data = FileManager.default.contents(atPath: expectedPath),
+              let expectedText = String(data: data, encoding: .utf8) else {
+            if update {
+                FileManager.default.createFile(atPath: expectedPath, contents: Data(actual.utf8))
+                return Outcome(name: name, status: .updated, diff: LineDiff.render(expected: "", actual: actual))
+            }
+            return Outcome(name: name, status: .missingExpectation, diff: "no \(expectedPath); run `fmpolicy test --update` to write it\n")
+        }
+        let expected = normalize(expectedText)
+        if expected == actual { return Outcome(name: name, status: .passed, diff: "") }
+        let diff = LineDiff.render(expected: expected, actual: actual)
+        if update {
+            FileManager.default.createFile(atPath: expectedPath, contents: Data(actual.utf8))
+            return Outcome(name: name, status: .updated, diff: diff)
+        }
+        return Outcome(name: name, status: .failed, diff: diff)
+    }
+
+    /// The findings of a case in the canonical layout of `.expected.json`.
+    static func actualText(_ path: String, _ policy: CheckedPolicy, _ options: CheckOptions) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { return "cannot read \(path)\n" }
+        let decoder = CaseDecoder(schema: policy.schema)
+        let read: Result<DecodedCase, CaseReadError> = data.withUnsafeBytes { raw in
+            do throws(CaseReadError) { return .success(try decoder.decode(raw.bindMemory(to: UInt8.self))) } catch { return .failure(error) }
+        }
+        switch read {
+        case .failure(let e): return "error: \(e.description)\n"
+        case .success(let decoded):
+            let result = CaseChecker(policy: policy).check(decoded, options: options)
+            return JSONWriter.pretty(resultValue(result)) + "\n"
+        }
+    }
+
+    static func resultValue(_ r: CaseResult) -> JSONValue {
+        .object([
+            ("case", .string(r.caseID)), ("policy", .string(r.policy)), ("stichtag", .string(r.stichtag.description)),
+            ("findings", .array(r.findings.map { f in
+                var members: [(String, JSONValue)] = [("rule", .string(f.rule)), ("severity", .string(f.severity.rawValue)),
+                                                      ("message", .string(f.message))]
+                if let due = f.due { members.append(("due", .string(due.description))) }
+                members.append(("source", .string(f.source)))
+                return .object(members)
+            })),
+        ])
+    }
+
+    /// Keys in the order the output uses, so a hand-written expectation in another order still matches.
+    static func canonical(_ v: JSONValue) -> JSONValue {
+        let order = ["case", "policy", "stichtag", "findings", "rule", "severity", "message", "due", "source"]
+        switch v {
+        case .object(let members):
+            let sorted = members.map { ($0.0, canonical($0.1)) }.sorted { a, b in
+                (order.firstIndex(of: a.0) ?? order.count, a.0) < (order.firstIndex(of: b.0) ?? order.count, b.0)
+            }
+            return .object(sorted)
+        case .array(let xs): return .array(xs.map(canonical))
+        default: return v
+        }
+    }
+}

@@ -26,19 +26,41 @@ final class GoldenTests: XCTestCase {
     }
 
     func testIlmkreisGoldenCases() throws { try runGolden("Tests/Golden/ilmkreis", minimum: 24) }
+    func testHannoverGoldenCases() throws { try runGolden("Tests/Golden/hannover", minimum: 24) }
+    func testBerlinGoldenCases() throws { try runGolden("Tests/Golden/berlin", minimum: 20) }
+    func testKKMGoldenCases() throws { try runGolden("Tests/Golden/kkm", minimum: 16) }
     func testDiagnosticsGoldenFiles() throws { try runGolden("Tests/Diagnostics", minimum: 20) }
 
-    /// Every Ilm-Kreis rule of the catalogue is produced by some golden case, and no rule
-    /// of another jobcenter ever is.
-    func testIlmkreisGoldenCasesCoverEveryIlmkreisRule() throws {
-        let ilmkreisRules: Set<String> = ["zugang.kriterien", "zugang.pruefung", "fortfuehrung.pruefung", "dauer.regel",
-                                          "kontakt.intervall", "beendigung.grund"]
-        var seen = Set<String>()
-        let folder = Self.root + "/Tests/Golden/ilmkreis"
-        for file in try FileManager.default.contentsOfDirectory(atPath: folder) where file.hasSuffix(".expected.json") {
-            let value = try JSONValue.parse(String(contentsOfFile: folder + "/" + file, encoding: .utf8))
-            for finding in value["findings"]?.arrayValue ?? [] { seen.insert(finding["rule"]?.stringValue ?? "") }
+    /// The per-case rules of each jobcenter, as the catalogue (shared/spec/rules.md) lists them.
+    static let catalogue: [String: Set<String>] = [
+        "ilmkreis": ["zugang.kriterien", "zugang.pruefung", "fortfuehrung.pruefung", "dauer.regel", "kontakt.intervall", "beendigung.grund"],
+        "hannover": ["zugang.kriterien", "zugang.pruefung", "zugang.einzelfall", "clearing.dauer", "fortfuehrung.pruefung",
+                     "fortfuehrung.tl_information", "fortfuehrung.tl_zustimmung", "dauer.regel", "dauer.hoechst",
+                     "wiederaufnahme.sperrfrist", "eingliederungsvereinbarung.pruefung", "beendigung.grund"],
+        "berlin": ["zugang.kriterien", "zugang.pruefung", "fortfuehrung.pruefung", "dauer.regel", "betreuung.nebenbetreuung", "beendigung.grund"],
+        "kkm": ["kontakt.jahresminimum", "profillage.foerderprofil"],
+    ]
+
+    /// Each policy declares exactly the catalogue's rules for its jobcenter.
+    func testPoliciesDeclareExactlyTheCataloguesRules() throws {
+        for (name, rules) in Self.catalogue {
+            let policy = try TestPolicies.load(name)
+            XCTAssertEqual(Set(policy.caseRules.map(\.id)), rules, name)
         }
-        XCTAssertEqual(seen, ilmkreisRules)
+    }
+
+    /// Every rule of a jobcenter is produced by some golden case of that jobcenter, and no
+    /// golden case produces a rule the jobcenter does not have.
+    func testGoldenCasesProduceEveryRuleOfTheirPolicy() throws {
+        for (name, rules) in Self.catalogue {
+            var seen = Set<String>()
+            let folder = Self.root + "/Tests/Golden/" + name
+            guard let files = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
+            for file in files where file.hasSuffix(".expected.json") {
+                let value = try JSONValue.parse(String(contentsOfFile: folder + "/" + file, encoding: .utf8))
+                for finding in value["findings"]?.arrayValue ?? [] { seen.insert(finding["rule"]?.stringValue ?? "") }
+            }
+            XCTAssertEqual(seen, rules, name)
+        }
     }
 }

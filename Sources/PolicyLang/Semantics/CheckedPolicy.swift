@@ -29,6 +29,12 @@ public final class CheckedExpr: @unchecked Sendable {
         case age(CheckedExpr, CheckedExpr)
         /// `binder` is the local slot the element is bound to while `condition`/`key` run.
         case listOperation(ListOperation, list: CheckedExpr, binder: Int, condition: CheckedExpr?, key: CheckedExpr?)
+        /// A definition evaluated for the case `base` (`c.in_betreuung` in a caseload rule).
+        case caseValue(CheckedExpr, Int)
+        /// In a caseload rule: how many of the case manager's cases met accumulator `i`.
+        case caseloadCount(Int)
+        /// In a caseload rule: the case manager's entry of the staff file.
+        case staffMember
     }
     public enum Comparison: String, Sendable { case equal = "=", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">=" }
     public enum Arithmetic: String, Sendable { case plus = "+", minus = "-", times = "*" }
@@ -75,6 +81,9 @@ public struct CheckedRule: Sendable {
     /// What a finding names as its source: "GA 14/2017 Ilm-Kreis, §3".
     public let source: String
     public let isCaseload: Bool
+    /// Caseload rules: the conditions counted over the cases as they stream by; the case is
+    /// bound to local slot 0. `caseloadCount(i)` reads the count of condition `i`.
+    public let accumulators: [CheckedExpr?]
     public let guardCondition: CheckedExpr?
     public let outcomes: [CheckedOutcome]
     /// The policy whose file declares this rule (a base policy for inherited rules).
@@ -114,6 +123,8 @@ public final class CheckedPolicy: @unchecked Sendable {
     public let values: [CheckedValue]
     public let rules: [CheckedRule]
     public let file: SourceFile
+    /// Which case manager a case counts for (the schema's `caseload by …`), if declared.
+    public internal(set) var caseloadKey: CheckedExpr?
 
     init(id: String, title: String, sourceDescription: String, document: String, citation: String, inForce: CalendarDate?,
          bases: [String], schema: CaseSchema, values: [CheckedValue], rules: [CheckedRule], file: SourceFile) {

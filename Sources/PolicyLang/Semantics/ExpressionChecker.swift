@@ -101,6 +101,34 @@ extension PolicyChecker {
         }
     }
 
+    /// `count c in faelle where …` in a caseload rule: the condition becomes an accumulator
+    /// evaluated once per case; the rule reads only the count.
+    mutating func checkCaseloadCount(_ op: ListOperation, _ binder: Name?, _ condition: Expr?, _ span: Span,
+                                     scope: inout Scope) -> CheckedExpr {
+        guard op == .count else {
+            report("E0434", "`faelle` can only be counted: `count c in faelle where …`", scope.file, span,
+                   help: "to ask whether any case does something, write `(count c in faelle where …) > 0`")
+            return poisoned(scope, span)
+        }
+        guard scope.locals.isEmpty else {
+            report("E0435", "`count … in faelle` cannot stand inside another list operation", scope.file, span)
+            return poisoned(scope, span)
+        }
+        var inner = scope
+        inner.caseload = true
+        var checked: CheckedExpr?
+        if let binder {
+            inner.locals = [(binder.text, .record(schema.root))]
+            if let condition {
+                let c = check(condition, expected: nil, scope: &inner)
+                requireBool(c, "`where`", inner)
+                checked = c
+            }
+        }
+        caseloadAccumulators.append(checked)
+        return node(.caseloadCount(caseloadAccumulators.count - 1), .integer, scope, span)
+    }
+
     mutating func requireBool(_ e: CheckedExpr, _ what: String, _ scope: Scope) {
         if !e.type.isError, e.type.base != .bool {
             report("E0409", "\(what) needs a condition (`bool`), found `\(e.type)`", scope.file, e.span)
@@ -133,8 +161,12 @@ extension PolicyChecker {
             return node(.stichtag, .date, scope, span)
         }
         if scope.caseload {
-            if text == "faelle" { return node(.rootField(-1), .list(.record(schema.root)), scope, span) }
-            if text == "fallmanager", let staff = schema.records["Fallmanager"] { return node(.rootField(-2), .record(staff), scope, span) }
+            if text == "faelle" {
+                report("E0434", "`faelle` can only be counted: `count c in faelle where …`", scope.file, span,
+                       help: "cases stream by one at a time; a caseload rule counts them, it does not keep them")
+                return poisoned(scope, span)
+            }
+            if text == "fallmanager", let staff = schema.records["Fallmanager"] { return node(.staffMember, .record(staff), scope, span) }
         }
         if let i = valueIndex[text] {
             if scope.constantOnly, values[i].kind == .definition {
@@ -204,6 +236,11 @@ extension PolicyChecker {
         if let slot = record.fieldIndex[name.text] {
             let field = record.fields[slot]
             return node(.field(base, slot), field.type.optional(if: base.type.isOptional), scope, span)
+        }
+        // `c.in_betreuung`: a definition about the case `c`.
+        if record == schema.root, let i = valueIndex[name.text], values[i].kind == .definition {
+            let t = checkValue(i)
+            return node(.caseValue(base, i), t, scope, span)
         }
         report("E0419", "`\(record.name)` has no field `\(name.text)`", scope.file, name.span,
                help: Suggestions.help(for: name.text, among: record.fields.map(\.name)))
@@ -355,6 +392,9 @@ extension PolicyChecker {
 
     mutating func checkListOperation(_ op: ListOperation, _ binder: Name?, _ listExpr: Expr, _ condition: Expr?, _ key: Expr?,
                                      _ span: Span, scope: inout Scope) -> CheckedExpr {
+        if scope.caseload, case .name(let n) = listExpr, n.text == "faelle" {
+            return checkCaseloadCount(op, binder, condition, span, scope: &scope)
+        }
         let list = check(listExpr, expected: nil, scope: &scope)
         if list.type.isError { return poisoned(scope, span) }
         guard case .list(let element) = list.type else {

@@ -38,6 +38,8 @@ public struct PolicyChecker {
     var valueIndex: [String: Int] = [:]
     /// Definitions being checked, innermost last, to name a cycle.
     var checkingStack: [Int] = []
+    /// The counts over `faelle` of the caseload rule being checked.
+    var caseloadAccumulators: [CheckedExpr?] = []
 
     /// Checks `layers` (the root of the chain first, the selected policy last) against
     /// `schema`, whose own `define`s come before every layer.
@@ -148,10 +150,24 @@ public struct PolicyChecker {
         }
         guard checkedValues.count == values.count else { return nil }
         let inForce = header.inForce.flatMap { CalendarDate(iso: $0.text) }
-        return CheckedPolicy(id: header.name.text, title: header.title?.value ?? "", sourceDescription: header.source?.value ?? "",
+        var caseloadKey: CheckedExpr?
+        if let keyExpr = schemaTree.header?.caseloadKey {
+            var scope = Scope(file: schemaTree.file)
+            let k = check(keyExpr, expected: nil, scope: &scope)
+            if !k.type.isError, k.type.base != .string {
+                report("E0331", "`caseload by` names the case manager's key, a string; found `\(k.type)`", schemaTree.file, keyExpr.span)
+            }
+            caseloadKey = k
+        } else if checkedRules.contains(where: \.isCaseload) {
+            report("E0332", "the policy has caseload rules, but the schema does not say whose case a case is",
+                   schema.file, schemaTree.header?.name.span ?? .empty, help: "add `caseload by fallmanagement.fallmanager` to the schema header")
+        }
+        let policy = CheckedPolicy(id: header.name.text, title: header.title?.value ?? "", sourceDescription: header.source?.value ?? "",
                              document: header.document?.value ?? "", citation: header.citation?.value ?? "", inForce: inForce,
                              bases: layers.dropLast().reversed().map(\.id), schema: schema, values: checkedValues,
                              rules: checkedRules, file: last.tree.file)
+        policy.caseloadKey = caseloadKey
+        return policy
     }
 
     mutating func checkHeader(_ tree: SyntaxTree, isRoot: Bool) {

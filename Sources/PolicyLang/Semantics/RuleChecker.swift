@@ -16,6 +16,10 @@ extension PolicyChecker {
         }
         var scope = Scope(file: file)
         scope.caseload = r.isCaseload
+        caseloadAccumulators = []
+        if r.isCaseload, schema.records["Fallmanager"] == nil {
+            report("E0330", "caseload rules need a record `Fallmanager` in the schema (the staff file's entries)", file, r.id.span)
+        }
         var guardExpr: CheckedExpr?
         if let g = r.guardCondition {
             let e = check(g, expected: nil, scope: &scope)
@@ -77,7 +81,7 @@ extension PolicyChecker {
         let section = entry.adoptedSection?.value ?? r.cites?.value ?? ""
         return CheckedRule(id: r.id.text, title: entry.adoptedTitle?.value ?? r.title?.value ?? "", section: section,
                            source: entry.citation.isEmpty ? section : "\(entry.citation), \(section)",
-                           isCaseload: r.isCaseload, guardCondition: guardExpr, outcomes: outcomes, definedIn: entry.definedIn,
+                           isCaseload: r.isCaseload, accumulators: caseloadAccumulators, guardCondition: guardExpr, outcomes: outcomes, definedIn: entry.definedIn,
                            file: file, span: r.span, isOverride: entry.isOverride, adoptedBy: entry.adoptedBy,
                            documentation: entry.documentation)
     }

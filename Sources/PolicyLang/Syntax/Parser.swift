@@ -156,6 +156,10 @@ public struct Parser {
             }
             else if kind == .policy, eat(.schema) { header.schema = expectName("the schema's name") }
             else if kind == .schema, eat(.root) { header.root = expectName("the root record's name") }
+            else if kind == .schema, at(.caseload), next.kind == .keyword(.by) {
+                advance(); advance()
+                header.caseloadKey = parsePostfix()
+            }
             else { break }
             if panicking { break }
         }

@@ -29,6 +29,8 @@ public struct Header: Sendable {
     /// The schema a policy reads its cases with (default `case`); for a schema, its root record.
     public var schema: Name?
     public var root: Name?
+    /// In a schema: what groups cases by case manager for caseload rules (`caseload by fallmanagement.fallmanager`).
+    public var caseloadKey: Expr?
     public var span: Span
 }
 

@@ -11,6 +11,9 @@ struct Evaluator {
     var memo: [Value?]
     var locals: [Value] = []
     var due: CalendarDate?
+    /// Caseload rules: the counts of the rule's accumulators, and the staff entry.
+    var caseloadCounts: [Int] = []
+    var staff: RecordValue?
 
     init(policy: CheckedPolicy, root: RecordValue, stichtag: CalendarDate) {
         self.policy = policy
@@ -106,6 +109,15 @@ struct Evaluator {
             return .integer(CalendarDate.age(born: b, on: d))
         case .listOperation(let op, let listExpr, let binder, let condition, let key):
             return evaluateList(op, listExpr, binder, condition, key)
+        case .caseValue(let base, let i):
+            // Accumulators run in the evaluator of the very case they count.
+            guard case .record(let r) = evaluate(base), r === root else { return .absent }
+            if let v = memo[i] { return v }
+            let v = evaluate(policy.values[i].expression)
+            memo[i] = v
+            return v
+        case .caseloadCount(let i): return i < caseloadCounts.count ? .integer(caseloadCounts[i]) : .absent
+        case .staffMember: return staff.map(Value.record) ?? .absent
         }
     }
 

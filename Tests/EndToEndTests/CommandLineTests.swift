@@ -18,6 +18,10 @@ final class CommandLineTests: XCTestCase {
     struct Run { let status: Int32; let stdout: String; let stderr: String }
 
     func run(_ args: [String], cwd: URL = root, stdin: String? = nil, env: [String: String] = [:]) throws -> Run {
+        try Self.run(args, cwd: cwd, stdin: stdin, env: env)
+    }
+
+    static func run(_ args: [String], cwd: URL = root, stdin: String? = nil, env: [String: String] = [:]) throws -> Run {
         let p = Process()
         p.executableURL = Self.binary
         p.arguments = args
@@ -119,5 +123,65 @@ final class CommandLineTests: XCTestCase {
         let b = try run(["check", "examples/ilmkreis/kontakt-u25-ueberfaellig.json", "--policy", "ilmkreis", "--format", "json", "--explain"])
         XCTAssertEqual(a.stdout, b.stdout)
         XCTAssertEqual(a.stderr, b.stderr)
+    }
+}
+
+/// Caseloads: nothing lost, order kept, same bytes on any number of threads.
+final class CaseloadCommandLineTests: XCTestCase {
+    func run(_ args: [String], stdin: String? = nil) throws -> CommandLineTests.Run {
+        try CommandLineTests.run(args, stdin: stdin)
+    }
+
+    func testEveryInputLineGivesOneOutputLineInOrder() throws {
+        let good = try String(contentsOf: CommandLineTests.root.appendingPathComponent("examples/ilmkreis/ohne-befund.json"), encoding: .utf8)
+            .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined()
+        let lines = [good, "", "{not json", good.replacingOccurrences(of: "\"IK-B03\"", with: "\"IK-2\""), "[]", "   ", good + "\r",
+                     #"{"id":"T","person":{}}"#, good]
+        // No final line break: the last line still counts.
+        let input = lines.joined(separator: "\n")
+        let r = try run(["check", "-", "--jsonl", "--policy", "ilmkreis"], stdin: input)
+        let out = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        XCTAssertEqual(out.count, lines.count, r.stdout)
+        XCTAssertTrue(out[0].hasPrefix(#"{"case":"IK-B03""#))
+        XCTAssertEqual(out[1], #"{"line":2,"error":"empty line"}"#)
+        XCTAssertTrue(out[2].hasPrefix(#"{"line":3,"error":"invalid JSON: "#), String(out[2]))
+        XCTAssertTrue(out[3].hasPrefix(#"{"case":"IK-2""#))
+        XCTAssertEqual(out[4], #"{"line":5,"error":"expected a case object `{…}`"}"#)
+        XCTAssertEqual(out[5], #"{"line":6,"error":"empty line"}"#)
+        XCTAssertTrue(out[6].hasPrefix(#"{"case":"IK-B03""#), "CRLF line endings")
+        XCTAssertEqual(out[7], #"{"line":8,"case":"T","error":"`person.geburtsdatum`: is missing"}"#)
+        XCTAssertEqual(r.status, 2, "lines that could not be read make the run exit 2")
+        XCTAssertTrue(r.stderr.contains("9 lines: 4 cases checked, 5 lines with errors"), r.stderr)
+    }
+
+    func testOneThreadAndManyGiveTheSameBytes() throws {
+        let good = try String(contentsOf: CommandLineTests.root.appendingPathComponent("examples/ilmkreis/kontakt-u25-ueberfaellig.json"), encoding: .utf8)
+            .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined()
+        let input = (0..<3000).map { i in i % 7 == 0 ? "{broken \(i)" : good.replacingOccurrences(of: "IK-B01", with: "IK-\(i)") }.joined(separator: "\n") + "\n"
+        let one = try run(["check", "-", "--jsonl", "--policy", "ilmkreis", "--jobs", "1"], stdin: input)
+        let many = try run(["check", "-", "--jsonl", "--policy", "ilmkreis", "--jobs", "4"], stdin: input)
+        XCTAssertEqual(one.stdout.split(separator: "\n").count, 3000)
+        XCTAssertEqual(one.stdout, many.stdout)
+        XCTAssertEqual(one.stderr, many.stderr)
+    }
+
+    func testOutputFileAndStaffFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fmpolicy-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let cases = dir.appendingPathComponent("cases.jsonl"), staff = dir.appendingPathComponent("staff.json"), out = dir.appendingPathComponent("out.jsonl")
+        try (#"{"id":"A","stichtag":"2025-03-01","person":{"geburtsdatum":"1980-01-01"},"fallmanagement":{"fallmanager":"FM-1","beginn":"2025-02-01"}}"# + "\n")
+            .write(to: cases, atomically: true, encoding: .utf8)
+        try #"{"fallmanager":[{"id":"FM-1","stellenanteil":0.01}]}"#.write(to: staff, atomically: true, encoding: .utf8)
+        let r = try run(["check", cases.path, "--policy", "hannover", "--staff", staff.path, "--output", out.path])
+        XCTAssertEqual(r.stdout, "")
+        let written = try String(contentsOf: out, encoding: .utf8)
+        // 1 case in care > 75 × 0.01 = 0.75.
+        XCTAssertEqual(written, """
+        {"case":"A","policy":"hannover","stichtag":"2025-03-01","findings":[]}
+        {"fallmanager":"FM-1","policy":"hannover","findings":[{"rule":"fallzahl.schluessel","severity":"warning","message":"1 Fälle in Betreuung, höchstens 0.75 (1:75, Stellenanteil 0.01)","source":"Handlungsleitlinie bFM Hannover, IV.1"}]}
+
+        """)
+        XCTAssertEqual(r.status, 0)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["cases.jsonl", "out.jsonl", "staff.json"], "no temporary file left")
     }
 }

@@ -73,13 +73,28 @@ public struct CaseDecoder: Sendable {
             var stichtag: CalendarDate?
             if let slot = schema.stichtagField, case .date(let d) = root.fields[slot] { stichtag = d }
             return DecodedCase(id: id, stichtag: stichtag, root: root)
-        } catch let error as CaseReadError {
+        } catch var error as CaseReadError {
+            error.caseID = Self.peekID(bytes)
             throw error
         } catch let error as JSONSyntaxError {
-            throw CaseReadError(path: path.description, message: "invalid JSON: \(error.message)", offset: error.offset)
+            throw CaseReadError(path: path.description, message: "invalid JSON: \(error.message)", offset: error.offset, caseID: Self.peekID(bytes))
         } catch {
             throw CaseReadError(path: path.description, message: "\(error)", offset: scanner.offset)
         }
+    }
+
+    /// The `id` of a case that could not be read, if its top level gets that far, so an error
+    /// line still names its case.
+    static func peekID(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        var scanner = JSONScanner.skippingBOM(bytes)
+        do {
+            try scanner.beginObject()
+            while let key = try scanner.nextKey() {
+                if key.equals("id"), try scanner.peekKind() == .string { return try scanner.readString() }
+                try scanner.skipValue()
+            }
+        } catch {}
+        return nil
     }
 
     public func decode(_ text: String) throws(CaseReadError) -> DecodedCase {
@@ -88,6 +103,40 @@ public struct CaseDecoder: Sendable {
             do throws(CaseReadError) { return .success(try decode(buffer)) } catch { return .failure(error) }
         }
         return try result.get()
+    }
+
+    /// The staff file: `{"fallmanager": [ … ]}`, each entry read as the schema's `Fallmanager`.
+    public func decodeStaff(_ bytes: UnsafeBufferPointer<UInt8>) throws(CaseReadError) -> [RecordValue] {
+        guard let staffType = schema.records["Fallmanager"] else {
+            throw CaseReadError(path: "", message: "the schema has no record `Fallmanager` for the staff file", offset: 0)
+        }
+        var scanner = JSONScanner.skippingBOM(bytes)
+        var path = CasePath()
+        do {
+            scanner.skipWhitespace()
+            if scanner.isAtEnd { throw CaseReadError(path: "", message: "the staff file is empty", offset: 0) }
+            guard try scanner.peekKind() == .object else {
+                throw CaseReadError(path: "", message: "expected `{\"fallmanager\": […]}`", offset: scanner.offset)
+            }
+            try scanner.beginObject()
+            var entries: [RecordValue]?
+            while let key = try scanner.nextKey() {
+                guard key.equals("fallmanager") else { try scanner.skipValue(); continue }
+                path.push("fallmanager")
+                guard case .list(let items) = try readValue(.list(.record(staffType)), &scanner, &path) else { continue }
+                entries = items.compactMap { if case .record(let r) = $0 { return r }; return nil }
+                path.pop()
+            }
+            try scanner.expectEnd()
+            guard let entries else { throw CaseReadError(path: "fallmanager", message: "is missing", offset: 0) }
+            return entries
+        } catch let error as CaseReadError {
+            throw error
+        } catch let error as JSONSyntaxError {
+            throw CaseReadError(path: path.description, message: "invalid JSON: \(error.message)", offset: error.offset)
+        } catch {
+            throw CaseReadError(path: path.description, message: "\(error)", offset: scanner.offset)
+        }
     }
 
     private func readRecord(_ type: RecordType, _ scanner: inout JSONScanner, _ path: inout CasePath) throws -> RecordValue {

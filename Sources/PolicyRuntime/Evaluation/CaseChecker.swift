@@ -21,6 +21,12 @@ public struct CaseChecker: Sendable {
         let stichtag = options.asOf ?? decoded.stichtag ?? options.today
         decoded.applyStichtag(stichtag, schema: policy.schema)
         var evaluator = Evaluator(policy: policy, root: decoded.root, stichtag: stichtag)
+        return check(decoded, evaluator: &evaluator, options: options)
+    }
+
+    /// With the case's evaluator, so a caller can go on to use its memoised definitions.
+    func check(_ decoded: DecodedCase, evaluator: inout Evaluator, options: CheckOptions) -> CaseResult {
+        let stichtag = evaluator.stichtag
         var findings: [Finding] = []
         var explanations: [RuleExplanation] = []
         for rule in policy.rules where !rule.isCaseload {

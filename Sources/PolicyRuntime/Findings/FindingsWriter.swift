@@ -9,8 +9,25 @@ public enum FindingsWriter {
         JSONWriter.quote(r.caseID, into: &out)
         out += ",\"policy\":"
         JSONWriter.quote(r.policy, into: &out)
-        out += ",\"stichtag\":\"\(r.stichtag)\",\"findings\":["
-        for (i, f) in r.findings.enumerated() {
+        out += ",\"stichtag\":\"\(r.stichtag)\",\"findings\":"
+        appendFindings(r.findings, to: &out)
+        return out + "}"
+    }
+
+    /// A caseload object: `{"fallmanager": …, "policy": …, "findings": […]}`.
+    public static func caseloadJSON(manager: String, policy: String, findings: [Finding]) -> String {
+        var out = "{\"fallmanager\":"
+        JSONWriter.quote(manager, into: &out)
+        out += ",\"policy\":"
+        JSONWriter.quote(policy, into: &out)
+        out += ",\"findings\":"
+        appendFindings(findings, to: &out)
+        return out + "}"
+    }
+
+    static func appendFindings(_ findings: [Finding], to out: inout String) {
+        out += "["
+        for (i, f) in findings.enumerated() {
             if i > 0 { out += "," }
             out += "{\"rule\":"
             JSONWriter.quote(f.rule, into: &out)
@@ -21,8 +38,7 @@ public enum FindingsWriter {
             JSONWriter.quote(f.source, into: &out)
             out += "}"
         }
-        out += "]}"
-        return out
+        out += "]"
     }
 
     /// For a person: a heading, then one finding a line.

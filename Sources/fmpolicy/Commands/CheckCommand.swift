@@ -7,8 +7,13 @@ enum CheckCommand {
     Check a case against a jobcenter's policy.
 
     USAGE: fmpolicy check CASE.json --policy NAME|PATH [options]
+           fmpolicy check CASES.jsonl --policy NAME|PATH [--staff STAFF.json] [--output FILE] [options]
 
       CASE.json          a case in the format of docs/case-format.md; `-` reads standard input
+      CASES.jsonl        a caseload, one case per line (also `.ndjson`, or `--jsonl` for standard
+                         input): exactly one JSON line out per line in, in input order; a line that
+                         cannot be read gives {"line": N, "error": …} and the run goes on; a summary
+                         goes to standard error
 
     OPTIONS:
       --policy NAME|PATH the policy: a name (`ilmkreis`, see `fmpolicy policies`) or a `.fm` file
@@ -16,15 +21,22 @@ enum CheckCommand {
       --horizon DAYS     upcoming due dates within DAYS after the Stichtag are shown as info (default 30)
       --format text|json text for a person (default), json as in the spec's output section
       --explain          show for every rule whether it fired and the values that decided it
+      --staff FILE       caseloads: the staff file; adds one {"fallmanager": …, "findings": […]} line per
+                         staff entry after the case lines (caseload rules such as fallzahl.schluessel)
+      --output FILE      caseloads: write there (via a temporary file, renamed when complete)
+      --jsonl            read JSON Lines whatever the file is called
+      --jobs N           caseloads: worker threads (default: every core); the output is the same for any N
       --help             show this help
 
-    EXIT STATUS: 0 no finding is an error · 1 at least one error finding · 2 the case or policy could not be read
+    EXIT STATUS: 0 no finding is an error · 1 at least one error finding · 2 the case, a line of the
+    caseload, the staff file or the policy could not be read
 
     EXAMPLE: fmpolicy check examples/ilmkreis/kontakt-u25-ueberfaellig.json --policy ilmkreis
     """
 
     static func run(_ words: [String]) throws(UsageError) -> Int32 {
-        let args = try Arguments(words, valueFlags: ["--policy", "--as-of", "--horizon", "--format"], switchFlags: ["--explain", "--help"])
+        let args = try Arguments(words, valueFlags: ["--policy", "--as-of", "--horizon", "--format", "--staff", "--output", "--jobs"],
+                                 switchFlags: ["--explain", "--help", "--jsonl"])
         if args.has("--help") { Terminal.out(help + "\n"); return ExitCode.ok }
         guard args.operands.count == 1 else {
             throw UsageError(args.operands.isEmpty ? "`check` needs a case file (or `-` for standard input)" : "`check` takes one case file, found \(args.operands.count)",
@@ -48,8 +60,25 @@ enum CheckCommand {
         guard format == "text" || format == "json" else { throw UsageError("`--format` is `text` or `json`, found `\(format)`") }
         options.explain = args.has("--explain")
 
-        guard let policy = PolicyLoading.load(policyName) else { return ExitCode.unusableInput }
         let path = args.operands[0]
+        let isCaseload = args.has("--jsonl") || path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson")
+        if !isCaseload {
+            for flag in ["--staff", "--output", "--jobs"] where args.value(flag) != nil {
+                throw UsageError("`\(flag)` is for caseloads (`.jsonl` files or `--jsonl`)")
+            }
+        }
+        guard let policy = PolicyLoading.load(policyName) else { return ExitCode.unusableInput }
+        if isCaseload {
+            if options.explain { throw UsageError("`--explain` is for a single case") }
+            if format != "json", args.value("--format") != nil { throw UsageError("caseloads are written as JSON Lines; drop `--format \(format)`") }
+            var jobs = ProcessInfo.processInfo.activeProcessorCount
+            if let j = args.value("--jobs") {
+                guard let n = Int(j), n >= 1, n <= 256 else { throw UsageError("`--jobs` needs a number from 1 to 256, found `\(j)`") }
+                jobs = n
+            }
+            return CaseloadCheck.run(path: path, policy: policy, options: options, staffPath: args.value("--staff"),
+                                     outputPath: args.value("--output"), jobs: jobs)
+        }
         guard let data = InputFile.read(path, what: "case") else { return ExitCode.unusableInput }
         let decoder = CaseDecoder(schema: policy.schema)
         let read: Result<DecodedCase, CaseReadError> = data.withUnsafeBytes { raw in

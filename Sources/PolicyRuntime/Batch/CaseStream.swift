@@ -1,0 +1,105 @@
+import PolicyLang
+
+/// Checks a caseload line by line: each line in, exactly one JSON line out, and the counts
+/// that the policy's caseload rules need. Safe to use from several threads at once; each
+/// thread keeps its own statistics and tally.
+public struct CaseStream: Sendable {
+    public let policy: CheckedPolicy
+    public let options: CheckOptions
+    let checker: CaseChecker
+    let decoder: CaseDecoder
+    let caseloadRules: [CheckedRule]
+    /// Count towards caseload rules (only when a staff file was given).
+    public let countsCaseload: Bool
+
+    public init(policy: CheckedPolicy, options: CheckOptions, countsCaseload: Bool) {
+        self.policy = policy
+        self.options = options
+        self.checker = CaseChecker(policy: policy)
+        self.decoder = CaseDecoder(schema: policy.schema)
+        self.caseloadRules = policy.caseloadRules
+        self.countsCaseload = countsCaseload && policy.caseloadKey != nil
+    }
+
+    /// One input line (without its line break) → one output line (without a line break).
+    public func check(line: UnsafeBufferPointer<UInt8>, number: Int, statistics: inout RunStatistics, tally: inout CaseloadTally) -> String {
+        statistics.lines += 1
+        var isBlank = true
+        for b in line where b != 0x20 && b != 0x09 && b != 0x0D { isBlank = false; break }
+        if isBlank {
+            statistics.errorLines += 1
+            return Self.errorLine(number, nil, "empty line")
+        }
+        let decoded: DecodedCase
+        do {
+            decoded = try decoder.decode(line)
+        } catch {
+            statistics.errorLines += 1
+            return Self.errorLine(number, error.caseID, error.description)
+        }
+        let stichtag = options.asOf ?? decoded.stichtag ?? options.today
+        decoded.applyStichtag(stichtag, schema: policy.schema)
+        var evaluator = Evaluator(policy: policy, root: decoded.root, stichtag: stichtag)
+        let result = checker.check(decoded, evaluator: &evaluator, options: options)
+        statistics.count(result)
+        if countsCaseload { accumulate(&evaluator, decoded, &tally) }
+        return FindingsWriter.json(result)
+    }
+
+    private func accumulate(_ ev: inout Evaluator, _ decoded: DecodedCase, _ tally: inout CaseloadTally) {
+        guard let keyExpr = policy.caseloadKey, case .string(let manager) = ev.evaluate(keyExpr) else { return }
+        var counts = tally.counts[manager] ?? caseloadRules.map { [Int](repeating: 0, count: $0.accumulators.count) }
+        ev.locals = [.record(decoded.root)]
+        for (r, rule) in caseloadRules.enumerated() {
+            for (a, condition) in rule.accumulators.enumerated() {
+                if let condition, ev.evaluate(condition) != .bool(true) { continue }
+                counts[r][a] += 1
+            }
+        }
+        tally.counts[manager] = counts
+        tally.cases[manager, default: 0] += 1
+    }
+
+    /// The caseload objects: one per staff entry in staff-file order, then an error object for
+    /// each case manager that has cases but no staff entry (sorted by key).
+    public func caseloadLines(staff: [RecordValue], tally: CaseloadTally, stichtag: CalendarDate) -> [String] {
+        guard let staffType = policy.schema.records["Fallmanager"], let idSlot = staffType.fieldIndex["id"] else { return [] }
+        var lines: [String] = []
+        var known = Set<String>()
+        for member in staff {
+            guard case .string(let id) = member.fields[idSlot] else { continue }
+            known.insert(id)
+            var ev = Evaluator(policy: policy, root: RecordValue(fields: []), stichtag: stichtag)
+            ev.staff = member
+            var findings: [Finding] = []
+            let counts = tally.counts[id] ?? caseloadRules.map { [Int](repeating: 0, count: $0.accumulators.count) }
+            for (r, rule) in caseloadRules.enumerated() {
+                ev.caseloadCounts = counts[r]
+                var trace: [String]? = nil
+                if let f = checker.evaluate(rule, &ev, horizon: options.horizonDays, trace: &trace) { findings.append(f) }
+            }
+            findings.sort { a, b in a.severity != b.severity ? a.severity < b.severity : a.rule < b.rule }
+            lines.append(FindingsWriter.caseloadJSON(manager: id, policy: policy.id, findings: findings))
+        }
+        for manager in tally.cases.keys.sorted() where !known.contains(manager) {
+            var out = "{\"fallmanager\":"
+            JSONWriter.quote(manager, into: &out)
+            out += ",\"policy\":"
+            JSONWriter.quote(policy.id, into: &out)
+            out += ",\"error\":\"case manager not in the staff file (\(tally.cases[manager]!) case\(tally.cases[manager]! == 1 ? "" : "s"))\"}"
+            lines.append(out)
+        }
+        return lines
+    }
+
+    static func errorLine(_ number: Int, _ caseID: String?, _ message: String) -> String {
+        var out = "{\"line\":\(number)"
+        if let caseID, !caseID.isEmpty {
+            out += ",\"case\":"
+            JSONWriter.quote(caseID, into: &out)
+        }
+        out += ",\"error\":"
+        JSONWriter.quote(message, into: &out)
+        return out + "}"
+    }
+}

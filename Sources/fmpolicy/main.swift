@@ -15,6 +15,7 @@ COMMANDS:
   validate FILE.fm...             parse and check policy files, print every problem
   policies                        list the available policies
   test [DIR...] [--update]        run golden tests (cases and diagnostics)
+  diff POLICY POLICY...           compare policies rule by rule
 
 OPTIONS:
   --help       this help; `fmpolicy COMMAND --help` for a command
@@ -36,11 +37,12 @@ func main(_ words: [String]) -> Int32 {
         case "validate": return try ValidateCommand.run(rest)
         case "policies": return try PoliciesCommand.run(rest)
         case "test": return try TestCommand.run(rest)
+        case "diff": return try DiffCommand.run(rest)
         case "--help", "-h", "help": Terminal.out(usage + "\n"); return ExitCode.ok
         case "--version": Terminal.out("fmpolicy \(version)\n"); return ExitCode.ok
         default:
             throw UsageError("unknown command `\(command)`",
-                             help: Suggestions.help(for: command, among: ["check", "validate", "policies", "test"]) ?? "`fmpolicy --help` lists the commands")
+                             help: Suggestions.help(for: command, among: ["check", "validate", "policies", "test", "diff"]) ?? "`fmpolicy --help` lists the commands")
         }
     } catch {
         Terminal.error(error.message, help: error.help ?? "`fmpolicy \(command) --help` shows the usage")

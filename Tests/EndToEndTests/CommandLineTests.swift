@@ -185,3 +185,33 @@ final class CaseloadCommandLineTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["cases.jsonl", "out.jsonl", "staff.json"], "no temporary file left")
     }
 }
+
+final class DiffCommandLineTests: XCTestCase {
+    /// Hannover vs Ilm-Kreis: exactly the differences of the catalogue (shared/spec/rules.md).
+    func testHannoverVersusIlmkreisShowsTheCataloguesDifferences() throws {
+        let r = try CommandLineTests.run(["diff", "hannover", "ilmkreis"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        func section(_ title: String) -> [String] {
+            let lines = r.stdout.components(separatedBy: "\n")
+            guard let start = lines.firstIndex(where: { $0.hasPrefix(title) }) else { return [] }
+            return lines[(start + 1)...].prefix { $0.hasPrefix("  ") }.compactMap { line in
+                line.hasPrefix("   ") ? nil : line.split(separator: " ").first.map(String.init)
+            }
+        }
+        XCTAssertEqual(Set(section("Rules in both")), ["zugang.kriterien", "zugang.pruefung", "fortfuehrung.pruefung", "dauer.regel", "beendigung.grund"])
+        XCTAssertEqual(Set(section("Only in hannover")), ["zugang.einzelfall", "clearing.dauer", "fortfuehrung.tl_information",
+                                                          "fortfuehrung.tl_zustimmung", "dauer.hoechst", "wiederaufnahme.sperrfrist",
+                                                          "eingliederungsvereinbarung.pruefung", "fallzahl.schluessel"])
+        XCTAssertEqual(section("Only in ilmkreis"), ["kontakt.intervall"])
+        XCTAssertTrue(r.stdout.contains("regeldauer: 24 months / 2 years"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("Handlungsleitlinie bFM Hannover, IV.4  |  GA 14/2017 Ilm-Kreis, §3"), r.stdout)
+    }
+
+    /// docs/comparison.md is generated; it must match what the policies say now.
+    func testComparisonDocumentIsUpToDate() throws {
+        let r = try CommandLineTests.run(["diff", "ilmkreis", "hannover", "berlin", "kkm", "--format", "markdown"])
+        let committed = try String(contentsOf: CommandLineTests.root.appendingPathComponent("docs/comparison.md"), encoding: .utf8)
+        XCTAssertEqual(committed, r.stdout,
+                       "docs/comparison.md is out of date: run `fmpolicy diff ilmkreis hannover berlin kkm --format markdown > docs/comparison.md`")
+    }
+}

@@ -48,6 +48,23 @@ public final class CheckedExpr: @unchecked Sendable {
         self.kind = kind; self.type = type; self.file = file; self.span = span
     }
 
+    /// Calls `body` with each direct sub-expression.
+    public func forEachChild(_ body: (CheckedExpr) -> Void) {
+        switch kind {
+        case .constant, .stichtag, .due, .rootField, .local, .value, .caseloadCount, .staffMember: break
+        case .field(let a, _), .not(let a), .negate(let a), .isTest(let a, _), .caseValue(let a, _): body(a)
+        case .and(let a, let b), .or(let a, let b), .compare(_, let a, let b), .arithmetic(_, let a, let b),
+             .shiftDate(let a, let b, _), .otherwise(let a, let b), .member(let a, let b), .age(let a, let b):
+            body(a); body(b)
+        case .inRange(let a, let b, let c), .conditional(let a, let b, let c): body(a); body(b); body(c)
+        case .setLiteral(let xs): xs.forEach(body)
+        case .listOperation(_, let list, _, let condition, let key):
+            body(list)
+            if let condition { body(condition) }
+            if let key { body(key) }
+        }
+    }
+
     /// The expression as the author wrote it, for `--explain`.
     public var sourceText: String { file?.text(of: span) ?? "" }
 }

@@ -89,7 +89,8 @@ public struct PolicyComparison: Sendable {
             parameters[policy.values[i].name] = policy.values[i].expression.sourceText
         }
         let origin = "\(rule.file.path.split(separator: "/").last.map(String.init) ?? rule.file.path):\(rule.file.location(of: rule.span.start).line)"
-        return RuleView(source: rule.source, severities: severities.joined(separator: "/"), origin: origin,
+        let ranked = FindingSeverity.allCases.map(\.rawValue).filter(severities.contains)
+        return RuleView(source: rule.source, severities: ranked.joined(separator: "/"), origin: origin,
                         text: rule.file.text(of: rule.span), parameters: parameters, isCaseload: rule.isCaseload)
     }
 }

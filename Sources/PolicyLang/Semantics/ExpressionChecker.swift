@@ -83,7 +83,7 @@ extension PolicyChecker {
             if test == .isTrue || test == .isFalse { requireBool(e, "`is \(test.rawValue)`", scope) }
             if case .list = e.type, test == .absent || test == .present {
                 report("E0407", "a list is never absent (an absent list is empty)", scope.file, operand.span,
-                       help: "test `count \(scope.file.text(of: operand.span)) = 0` instead", severity: .error)
+                       help: "test `count \(scope.file.text(of: operand.span)) \(test == .absent ? "= 0" : "> 0")` instead", severity: .error)
             }
             return node(.isTest(e, test), .bool, scope, span)
         case .conditional(let c, let a, let b, _):

@@ -211,6 +211,11 @@ public struct PolicyChecker {
                 report("E0311", "`\(name)` is built in and cannot be redefined", tree.file, v.name.span)
                 continue
             }
+            if schema.root.fieldIndex[name] != nil {
+                report("E0316", "`\(name)` is a field of the case; a \(kind.rawValue) of that name would hide it", tree.file, v.name.span,
+                       help: "choose another name, e.g. `\(name)_\(kind == .parameter ? "wert" : "def")`")
+                continue
+            }
             let entry = ValueEntry(decl: v, kind: kind, file: tree.file, definedIn: definedIn, span: decl.span, isOverride: decl.isOverride)
             if decl.isOverride {
                 guard allowOverride, let i = valueIndex[name] else {

@@ -23,3 +23,10 @@ public final class CaseSchema: @unchecked Sendable {
         enums.values.filter { $0.caseIndex[name] != nil }.sorted { $0.name < $1.name }
     }
 }
+
+extension CaseSchema {
+    /// A schema whose root is `record` (the staff file's entries are read like a case).
+    public static func staffOnly(_ schema: CaseSchema, _ record: RecordType) -> CaseSchema {
+        CaseSchema(name: schema.name, file: schema.file, root: record, records: schema.records, enums: schema.enums)
+    }
+}

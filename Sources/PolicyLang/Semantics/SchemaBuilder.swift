@@ -86,13 +86,37 @@ struct SchemaBuilder {
                 fields[slot] = RecordType.Field(name: old.name, type: old.type, required: old.required, requiredUnless: unless,
                                                 datedBy: dated, documentation: f.leadingComments.map { Self.commentText($0) }.joined(separator: "\n"),
                                                 span: old.span)
+                if !f.required, !old.type.isOptional, !old.type.isError, { if case .list = old.type { return false }; return true }() {
+                    diagnostics.append(Diagnostic(.error, "E0212", "field `\(f.name.text)` may be absent from a case but its type says it is always there",
+                                                  file: file, span: f.span,
+                                                  help: "write `\(f.name.text): \(old.type)?` if cases may leave it out, or `\(f.name.text): \(old.type) required`"))
+                }
                 if f.required, old.type.isOptional, unless == nil {
                     diagnostics.append(Diagnostic(.error, "E0207", "field `\(f.name.text)` is optional (`?`) and `required`", file: file, span: f.span,
                                                   help: "drop `?` or `required`; `required unless other` is the way to say both"))
                 }
             }
+            if fields.count > 63 {
+                diagnostics.append(Diagnostic(.error, "E0211", "record `\(r.name.text)` has \(fields.count) fields; at most 63 are supported",
+                                              file: file, span: r.name.span, help: "group related fields into a record of their own"))
+            }
             record.fields = fields
             record.fieldIndex = index
+        }
+        // Fixpoint: a record contains a dated list if a field is one or leads to a record that does.
+        var changed = true
+        while changed {
+            changed = false
+            for record in records.values where !record.containsDatedList {
+                let has = record.fields.contains { f in
+                    if f.datedBy != nil { return true }
+                    switch f.type.base {
+                    case .record(let r), .list(.record(let r)): return r.containsDatedList
+                    default: return false
+                    }
+                }
+                if has { record.containsDatedList = true; changed = true }
+            }
         }
         guard let rootName = header.root else {
             diagnostics.append(Diagnostic(.error, "E0208", "the schema does not say which record is a case", file: file, span: header.name.span,

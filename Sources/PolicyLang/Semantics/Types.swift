@@ -35,6 +35,9 @@ public final class RecordType: @unchecked Sendable, Hashable, CustomStringConver
     public let name: String
     public internal(set) var fields: [Field] = []
     public internal(set) var fieldIndex: [String: Int] = [:]
+    /// Whether a `dated by` list lies anywhere inside this record, so judging a case at its
+    /// Stichtag can skip the records that have none.
+    public internal(set) var containsDatedList = false
     public let file: SourceFile?
     public let span: Span
 

@@ -105,7 +105,8 @@ public enum FindingSeverity: String, Sendable, Comparable, CaseIterable {
 
 /// A record value: its fields by slot, in the order the schema declares them.
 public final class RecordValue: @unchecked Sendable {
-    public var fields: [Value]
+    /// Immutable, so reading a field needs no exclusivity check.
+    public let fields: [Value]
     public init(fields: [Value]) { self.fields = fields }
 }
 

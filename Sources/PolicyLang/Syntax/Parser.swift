@@ -18,6 +18,8 @@ public struct Parser {
     /// Set after an error until the next synchronisation point, so one mistake gives one message.
     var panicking = false
     var depth = 0
+    /// Every comment of the file, for documentation comments inside declarations.
+    var allComments: [Comment] = []
 
     init(file: SourceFile, tokens: [Token], keywords: KeywordSet) {
         self.file = file
@@ -28,6 +30,7 @@ public struct Parser {
     public static func parse(_ file: SourceFile, keywords: KeywordSet = .english) -> Output {
         let lexed = Lexer.tokenize(file, keywords: keywords)
         var parser = Parser(file: file, tokens: lexed.tokens.filter { $0.kind != .invalid }, keywords: keywords)
+        parser.allComments = lexed.comments
         let tree = parser.parseFile(comments: lexed.comments)
         return Output(tree: tree, diagnostics: (lexed.diagnostics + parser.diagnostics).sortedByPosition())
     }
@@ -89,7 +92,7 @@ public struct Parser {
     mutating func expectString(_ what: String) -> StringLiteral? {
         if current.kind == .string {
             let t = advance()
-            return StringLiteral(value: t.text, span: t.span)
+            return StringLiteral(value: Parser.plain(t.text), span: t.span)
         }
         error("expected \(what) (a string in double quotes), found \(describeCurrent)")
         return nil
@@ -167,6 +170,11 @@ public struct Parser {
         return header
     }
 
+    /// A string outside a message: `\{` and `\}` are plain braces there.
+    static func plain(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\{", with: "{").replacingOccurrences(of: "\\}", with: "}")
+    }
+
     func keywordOf(_ t: Token) -> Keyword? { if case .keyword(let k) = t.kind { return k }; return nil }
 
     /// Skips to the next token that can start a declaration at the start of a line.
@@ -238,7 +246,8 @@ public struct Parser {
             advance() // :
             let type = parseType()
             var field = FieldDecl(name: fieldName, type: type, required: false, requiredUnless: nil, datedBy: nil,
-                                  leadingComments: [], span: Span(fieldStart, previousEnd))
+                                  leadingComments: fieldComments(before: fieldStart, after: fields.last?.span.end ?? name.span.end),
+                                  span: Span(fieldStart, previousEnd))
             while true {
                 if eat(.required) {
                     field.required = true
@@ -252,6 +261,11 @@ public struct Parser {
             fields.append(field)
         }
         return RecordDecl(name: name, fields: fields)
+    }
+
+    /// Whole-line comments between the previous field and this one: the field's documentation.
+    func fieldComments(before start: Int, after end: Int) -> [Comment] {
+        allComments.filter { $0.span.start > end && $0.span.start < start && startsLine($0.span.start) }
     }
 
     mutating func parseType() -> TypeSyntax {

@@ -172,7 +172,7 @@ extension Parser {
         case .decimal:
             advance(); return .decimal(token.text, token.span)
         case .string:
-            advance(); return .string(token.text, token.span)
+            advance(); return .string(Parser.plain(token.text), token.span)
         case .dateLiteral:
             advance(); return .date(token.text, token.span)
         case .identifier:
@@ -247,7 +247,8 @@ extension Parser {
             advance(); advance()
         } else if op != .count {
             error("expected `NAME in LIST` after `\(keywords.spelling(Keyword(rawValue: op.rawValue)!))`",
-                  help: "e.g. `\(op.rawValue) k in kontakte where k.art = beratungsvermerk`")
+                  help: op == .latest || op == .earliest ? "e.g. `\(op.rawValue) k in kontakte by k.datum`"
+                                                         : "e.g. `\(op.rawValue) k in kontakte where k.art = beratungsvermerk`")
             return .missing(Span(start, previousEnd))
         }
         let list = parsePostfix()

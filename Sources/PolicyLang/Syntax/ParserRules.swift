@@ -8,7 +8,7 @@ extension Parser {
         advance() // rule
         let id = parseRuleID()
         var rule = RuleDecl(id: id, title: nil, cites: nil, isCaseload: caseload, guardCondition: nil, outcomes: [], span: id.span)
-        if current.kind == .string { let t = advance(); rule.title = StringLiteral(value: t.text, span: t.span) }
+        if current.kind == .string { let t = advance(); rule.title = StringLiteral(value: Parser.plain(t.text), span: t.span) }
         loop: while current.kind != .endOfFile {
             if panicking { recoverInRule(); if panicking || atDeclarationStart { break } }
             switch keywordOf(current) {

@@ -16,26 +16,36 @@ public struct CaseStream: Sendable {
         self.policy = policy
         self.options = options
         self.checker = CaseChecker(policy: policy)
-        self.decoder = CaseDecoder(schema: policy.schema)
+        self.decoder = CaseDecoder(schema: policy.schema, policy: policy)
         self.caseloadRules = policy.caseloadRules
         self.countsCaseload = countsCaseload && policy.caseloadKey != nil
     }
 
     /// One input line (without its line break) → one output line (without a line break).
     public func check(line: UnsafeBufferPointer<UInt8>, number: Int, statistics: inout RunStatistics, tally: inout CaseloadTally) -> String {
+        var out: [UInt8] = []
+        check(line: line, number: number, into: &out, statistics: &statistics, tally: &tally)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The same, appending the output line's bytes to `out`.
+    public func check(line: UnsafeBufferPointer<UInt8>, number: Int, into out: inout [UInt8],
+                      statistics: inout RunStatistics, tally: inout CaseloadTally) {
         statistics.lines += 1
         var isBlank = true
         for b in line where b != 0x20 && b != 0x09 && b != 0x0D { isBlank = false; break }
         if isBlank {
             statistics.errorLines += 1
-            return Self.errorLine(number, nil, "empty line")
+            out.append(contentsOf: Self.errorLine(number, nil, "empty line").utf8)
+            return
         }
         let decoded: DecodedCase
         do {
             decoded = try decoder.decode(line)
         } catch {
             statistics.errorLines += 1
-            return Self.errorLine(number, error.caseID, error.description)
+            out.append(contentsOf: Self.errorLine(number, error.caseID, error.description).utf8)
+            return
         }
         let stichtag = options.asOf ?? decoded.stichtag ?? options.today
         decoded.applyStichtag(stichtag, schema: policy.schema)
@@ -43,7 +53,7 @@ public struct CaseStream: Sendable {
         let result = checker.check(decoded, evaluator: &evaluator, options: options)
         statistics.count(result)
         if countsCaseload { accumulate(&evaluator, decoded, &tally) }
-        return FindingsWriter.json(result)
+        FindingsWriter.appendJSON(result, to: &out)
     }
 
     private func accumulate(_ ev: inout Evaluator, _ decoded: DecodedCase, _ tally: inout CaseloadTally) {
@@ -63,6 +73,13 @@ public struct CaseStream: Sendable {
     /// The caseload objects: one per staff entry in staff-file order, then an error object for
     /// each case manager that has cases but no staff entry (sorted by key).
     public func caseloadLines(staff: [RecordValue], tally: CaseloadTally, stichtag: CalendarDate) -> [String] {
+        var statistics = RunStatistics()
+        return caseloadLines(staff: staff, tally: tally, stichtag: stichtag, statistics: &statistics)
+    }
+
+    /// The same, counting the caseload findings and unknown case managers into `statistics`.
+    public func caseloadLines(staff: [RecordValue], tally: CaseloadTally, stichtag: CalendarDate,
+                              statistics: inout RunStatistics) -> [String] {
         guard let staffType = policy.schema.records["Fallmanager"], let idSlot = staffType.fieldIndex["id"] else { return [] }
         var lines: [String] = []
         var known = Set<String>()
@@ -79,9 +96,11 @@ public struct CaseStream: Sendable {
                 if let f = checker.evaluate(rule, &ev, horizon: options.horizonDays, trace: &trace) { findings.append(f) }
             }
             findings.sort { a, b in a.severity != b.severity ? a.severity < b.severity : a.rule < b.rule }
+            statistics.count(caseload: findings)
             lines.append(FindingsWriter.caseloadJSON(manager: id, policy: policy.id, findings: findings))
         }
         for manager in tally.cases.keys.sorted() where !known.contains(manager) {
+            statistics.unknownCaseManagers += 1
             var out = "{\"fallmanager\":"
             JSONWriter.quote(manager, into: &out)
             out += ",\"policy\":"

@@ -8,8 +8,19 @@ public struct RunStatistics: Sendable {
     public var errorLines = 0
     public var bySeverity: [FindingSeverity: Int] = [:]
     public var byRule: [String: Int] = [:]
+    /// Caseload objects written, and case managers with cases but no staff entry.
+    public var caseManagers = 0
+    public var unknownCaseManagers = 0
 
     public init() {}
+
+    mutating func count(caseload findings: [Finding]) {
+        caseManagers += 1
+        for f in findings {
+            bySeverity[f.severity, default: 0] += 1
+            byRule[f.rule, default: 0] += 1
+        }
+    }
 
     mutating func count(_ result: CaseResult) {
         cases += 1
@@ -23,12 +34,17 @@ public struct RunStatistics: Sendable {
         lines += o.lines
         cases += o.cases
         errorLines += o.errorLines
+        caseManagers += o.caseManagers
+        unknownCaseManagers += o.unknownCaseManagers
         for (k, v) in o.bySeverity { bySeverity[k, default: 0] += v }
         for (k, v) in o.byRule { byRule[k, default: 0] += v }
     }
 
     public var summary: String {
         var out = "\(lines) lines: \(cases) cases checked, \(errorLines) line\(errorLines == 1 ? "" : "s") with errors\n"
+        if caseManagers + unknownCaseManagers > 0 {
+            out += "caseload: \(caseManagers) case manager\(caseManagers == 1 ? "" : "s") checked, \(unknownCaseManagers) not in the staff file\n"
+        }
         out += "findings: " + FindingSeverity.allCases.map { "\(bySeverity[$0, default: 0]) \($0.rawValue)" }.joined(separator: ", ") + "\n"
         for rule in byRule.keys.sorted() { out += "  \(rule): \(byRule[rule]!)\n" }
         return out

@@ -5,7 +5,8 @@ public final class DecodedCase: @unchecked Sendable {
     public let id: String
     /// The case's own `stichtag`, if it has one.
     public let stichtag: CalendarDate?
-    public let root: RecordValue
+    /// The case's values; replaced once when the case is judged at its Stichtag.
+    public private(set) var root: RecordValue
     private var appliedStichtag: CalendarDate?
 
     init(id: String, stichtag: CalendarDate?, root: RecordValue) {
@@ -17,43 +18,63 @@ public final class DecodedCase: @unchecked Sendable {
         guard appliedStichtag != t else { return }
         precondition(appliedStichtag == nil, "a decoded case is judged at one Stichtag")
         appliedStichtag = t
-        DecodedCase.drop(after: t, in: root, type: schema.root)
+        if let replaced = DecodedCase.dropping(after: t, from: root, type: schema.root) { root = replaced }
     }
 
-    private static func drop(after t: CalendarDate, in record: RecordValue, type: RecordType) {
+    /// The record without entries dated after `t`, or nil when nothing had to go (the common
+    /// case, which then copies nothing).
+    private static func dropping(after t: CalendarDate, from record: RecordValue, type: RecordType) -> RecordValue? {
+        guard type.containsDatedList else { return nil }
+        var fields: [Value]?
         for (slot, field) in type.fields.enumerated() {
             switch field.type.base {
             case .record(let inner):
-                if case .record(let r) = record.fields[slot] { drop(after: t, in: r, type: inner) }
-            case .list(.record(let element)):
-                guard case .list(let entries) = record.fields[slot] else { continue }
-                var kept = entries
-                if let dateSlot = field.datedBy {
-                    kept = entries.filter { entry in
-                        guard case .record(let r) = entry, case .date(let d) = r.fields[dateSlot] else { return true }
-                        return d <= t
-                    }
-                    record.fields[slot] = .list(kept)
+                if case .record(let r) = record.fields[slot], let replaced = dropping(after: t, from: r, type: inner) {
+                    if fields == nil { fields = record.fields }
+                    fields![slot] = .record(replaced)
                 }
-                for case .record(let r) in kept { drop(after: t, in: r, type: element) }
+            case .list(.record(let element)):
+                guard case .list(var entries) = record.fields[slot] else { continue }
+                var listChanged = false
+                if let dateSlot = field.datedBy {
+                    func after(_ entry: Value) -> Bool {
+                        guard case .record(let r) = entry, case .date(let d) = r.fields[dateSlot] else { return false }
+                        return d > t
+                    }
+                    if entries.contains(where: after) { entries.removeAll(where: after); listChanged = true }
+                }
+                if element.containsDatedList {
+                    for i in entries.indices {
+                        if case .record(let r) = entries[i], let replaced = dropping(after: t, from: r, type: element) {
+                            entries[i] = .record(replaced); listChanged = true
+                        }
+                    }
+                }
+                if listChanged {
+                    if fields == nil { fields = record.fields }
+                    fields![slot] = .list(entries)
+                }
             default: continue
             }
         }
+        return fields.map(RecordValue.init)
     }
 }
 
 /// Case JSON bytes → `DecodedCase`, driven by the schema: each field is read straight into
-/// its typed value, unknown fields are validated and skipped.
-public struct CaseDecoder: Sendable {
+/// its typed value; unknown fields and strings no rule reads are validated and skipped.
+public struct CaseDecoder: @unchecked Sendable {
     public let schema: CaseSchema
-    /// Field names as bytes, per record, so keys are matched without building strings.
-    private let fieldNames: [ObjectIdentifier: [[UInt8]]]
+    private let root: RecordPlan
+    private let staffPlan: RecordPlan?
 
-    public init(schema: CaseSchema) {
+    /// With a policy, only what the policy reads is kept; without, every field.
+    public init(schema: CaseSchema, policy: CheckedPolicy? = nil) {
         self.schema = schema
-        var names: [ObjectIdentifier: [[UInt8]]] = [:]
-        for record in schema.records.values { names[ObjectIdentifier(record)] = record.fields.map { Array($0.name.utf8) } }
-        self.fieldNames = names
+        self.root = DecodePlanBuilder.build(schema, used: policy?.fieldsRead)
+        self.staffPlan = schema.records["Fallmanager"].map { staff in
+            DecodePlanBuilder.build(CaseSchema.staffOnly(schema, staff), used: nil)
+        }
     }
 
     /// Reads one case. A UTF-8 byte order mark is allowed; anything after the object is an error.
@@ -66,13 +87,13 @@ public struct CaseDecoder: Sendable {
             guard try scanner.peekKind() == .object else {
                 throw CaseReadError(path: "", message: "expected a case object `{…}`", offset: scanner.offset)
             }
-            let root = try readRecord(schema.root, &scanner, &path)
+            let record = try readRecord(root, &scanner, &path)
             try scanner.expectEnd()
             var id = ""
-            if let slot = schema.idField, case .string(let s) = root.fields[slot] { id = s }
+            if let slot = schema.idField, case .string(let s) = record.fields[slot] { id = s }
             var stichtag: CalendarDate?
-            if let slot = schema.stichtagField, case .date(let d) = root.fields[slot] { stichtag = d }
-            return DecodedCase(id: id, stichtag: stichtag, root: root)
+            if let slot = schema.stichtagField, case .date(let d) = record.fields[slot] { stichtag = d }
+            return DecodedCase(id: id, stichtag: stichtag, root: record)
         } catch var error as CaseReadError {
             error.caseID = Self.peekID(bytes)
             throw error
@@ -81,6 +102,14 @@ public struct CaseDecoder: Sendable {
         } catch {
             throw CaseReadError(path: path.description, message: "\(error)", offset: scanner.offset)
         }
+    }
+
+    public func decode(_ text: String) throws(CaseReadError) -> DecodedCase {
+        let bytes = Array(text.utf8)
+        let result: Result<DecodedCase, CaseReadError> = bytes.withUnsafeBufferPointer { buffer in
+            do throws(CaseReadError) { return .success(try decode(buffer)) } catch { return .failure(error) }
+        }
+        return try result.get()
     }
 
     /// The `id` of a case that could not be read, if its top level gets that far, so an error
@@ -97,17 +126,9 @@ public struct CaseDecoder: Sendable {
         return nil
     }
 
-    public func decode(_ text: String) throws(CaseReadError) -> DecodedCase {
-        let bytes = Array(text.utf8)
-        let result: Result<DecodedCase, CaseReadError> = bytes.withUnsafeBufferPointer { buffer in
-            do throws(CaseReadError) { return .success(try decode(buffer)) } catch { return .failure(error) }
-        }
-        return try result.get()
-    }
-
     /// The staff file: `{"fallmanager": [ … ]}`, each entry read as the schema's `Fallmanager`.
     public func decodeStaff(_ bytes: UnsafeBufferPointer<UInt8>) throws(CaseReadError) -> [RecordValue] {
-        guard let staffType = schema.records["Fallmanager"] else {
+        guard schema.records["Fallmanager"] != nil else {
             throw CaseReadError(path: "", message: "the schema has no record `Fallmanager` for the staff file", offset: 0)
         }
         var scanner = JSONScanner.skippingBOM(bytes)
@@ -123,7 +144,7 @@ public struct CaseDecoder: Sendable {
             while let key = try scanner.nextKey() {
                 guard key.equals("fallmanager") else { try scanner.skipValue(); continue }
                 path.push("fallmanager")
-                guard case .list(let items) = try readValue(.list(.record(staffType)), &scanner, &path) else { continue }
+                guard let staffPlan, case .list(let items) = try readValue(.list(.record(staffPlan)), &scanner, &path) else { continue }
                 entries = items.compactMap { if case .record(let r) = $0 { return r }; return nil }
                 path.pop()
             }
@@ -139,42 +160,43 @@ public struct CaseDecoder: Sendable {
         }
     }
 
-    private func readRecord(_ type: RecordType, _ scanner: inout JSONScanner, _ path: inout CasePath) throws -> RecordValue {
+    private func readRecord(_ plan: RecordPlan, _ scanner: inout JSONScanner, _ path: inout CasePath) throws -> RecordValue {
         let start = scanner.offset
         try scanner.beginObject()
-        let names = fieldNames[ObjectIdentifier(type)] ?? []
-        var values = [Value](repeating: .absent, count: type.fields.count)
-        var seen = [Bool](repeating: false, count: type.fields.count)
+        let fields = plan.fields
+        var values = [Value](repeating: .absent, count: fields.count)
+        var seen = 0 as UInt64   // records have fewer than 64 fields (checked when the plan is built)
         while let key = try scanner.nextKey() {
-            let slot = key.withBytes { bytes in names.firstIndex { $0.elementsEqual(bytes) } }
+            let slot = key.withBytes { plan.slot(of: $0) }
             guard let slot else {
                 // Unknown extra fields are ignored, but must still be valid JSON.
                 try scanner.skipValue()
                 continue
             }
-            let field = type.fields[slot]
-            path.push(field.name)
-            if seen[slot] {
+            path.push(fields[slot].nameString)
+            if seen & (1 << UInt64(slot)) != 0 {
                 throw CaseReadError(path: path.description, message: "appears twice in the same object", offset: key.offset)
             }
-            seen[slot] = true
-            values[slot] = try readValue(field.type, &scanner, &path)
+            seen |= 1 << UInt64(slot)
+            values[slot] = try readValue(fields[slot].value, &scanner, &path)
             path.pop()
         }
-        for (slot, field) in type.fields.enumerated() where field.required && values[slot].isAbsent {
+        for slot in fields.indices {
+            let field = fields[slot]
+            guard values[slot].isAbsent else { continue }
+            if field.isList { values[slot] = .list([]); continue }
+            guard field.required else { continue }
             if let other = field.requiredUnless, !values[other].isAbsent { continue }
-            path.push(field.name)
+            path.push(field.nameString)
             defer { path.pop() }
-            let why = field.requiredUnless.map { " (it may be absent only while `\(type.fields[$0].name)` is set)" } ?? ""
-            throw CaseReadError(path: path.description, message: (seen[slot] ? "must not be null" : "is missing") + why, offset: start)
-        }
-        for (slot, field) in type.fields.enumerated() where values[slot].isAbsent {
-            if case .list = field.type { values[slot] = .list([]) }
+            let why = field.requiredUnless.map { " (it may be absent only while `\(fields[$0].nameString)` is set)" } ?? ""
+            throw CaseReadError(path: path.description, message: (seen & (1 << UInt64(slot)) != 0 ? "must not be null" : "is missing") + why,
+                                offset: start)
         }
         return RecordValue(fields: values)
     }
 
-    private func readValue(_ type: PolicyType, _ scanner: inout JSONScanner, _ path: inout CasePath) throws -> Value {
+    private func readValue(_ plan: ValuePlan, _ scanner: inout JSONScanner, _ path: inout CasePath) throws -> Value {
         let kind = try scanner.peekKind()
         if kind == .null {
             try scanner.readNull()
@@ -184,10 +206,13 @@ public struct CaseDecoder: Sendable {
         func mismatch(_ expected: String) -> CaseReadError {
             CaseReadError(path: path.description, message: "expected \(expected), found \(CaseDecoder.describe(kind))", offset: offset)
         }
-        switch type.base {
-        case .string:
+        switch plan {
+        case .string(let keep):
             guard kind == .string else { throw mismatch("a string") }
-            return .string(try scanner.readString())
+            if keep { return .string(try scanner.readString()) }
+            try scanner.skipString()
+            // Present but read by no rule: a marker, so `required` still sees it.
+            return .string("")
         case .bool:
             guard kind == .bool else { throw mismatch("true or false") }
             return .bool(try scanner.readBool())
@@ -197,12 +222,12 @@ public struct CaseDecoder: Sendable {
         case .decimal:
             guard kind == .number else { throw mismatch("a number") }
             let d = try scanner.readDecimal()
-            guard d.exponent <= 0, -d.exponent <= 18,
-                  let value = Optional(DecimalNumber(significand: d.significand, scale: -d.exponent)) else {
-                if d.exponent > 0, let n = DecimalNumber(String(d.significand) + String(repeating: "0", count: d.exponent)) { return .decimal(n) }
-                throw CaseReadError(path: path.description, message: "number out of range", offset: offset)
+            if d.exponent <= 0, -d.exponent <= 18 { return .decimal(DecimalNumber(significand: d.significand, scale: -d.exponent)) }
+            if d.exponent > 0, d.exponent <= 18 {
+                let (v, overflow) = d.significand.multipliedReportingOverflow(by: Int64(pow10(d.exponent)))
+                if !overflow { return .decimal(DecimalNumber(significand: v, scale: 0)) }
             }
-            return .decimal(value)
+            throw CaseReadError(path: path.description, message: "number out of range", offset: offset)
         case .date:
             guard kind == .string else { throw mismatch("a date \"YYYY-MM-DD\"") }
             let text = try scanner.readStringBytes()
@@ -213,15 +238,13 @@ public struct CaseDecoder: Sendable {
             }
             return .date(date)
         case .enumeration(let e):
-            guard kind == .string else { throw mismatch("one of \(e.cases.joined(separator: ", "))") }
+            guard kind == .string else { throw mismatch("one of \(e.type.cases.joined(separator: ", "))") }
             let text = try scanner.readStringBytes()
-            if let index = text.withBytes({ bytes in e.cases.firstIndex { $0.utf8.elementsEqual(bytes) } }) {
-                return .enumCase(index)
-            }
+            if let index = text.withBytes({ e.index(of: $0) }) { return .enumCase(index) }
             let shown = CaseDecoder.isCodeLike(text.string) ? "`\(text.string)`" : "value"
-            let help = Suggestions.closest(to: text.string, among: e.cases).map { "; did you mean `\($0)`?" } ?? ""
+            let help = Suggestions.closest(to: text.string, among: e.type.cases).map { "; did you mean `\($0)`?" } ?? ""
             throw CaseReadError(path: path.description,
-                                message: "unknown \(e.name) \(shown); expected one of \(e.cases.joined(separator: ", "))\(help)", offset: offset)
+                                message: "unknown \(e.type.name) \(shown); expected one of \(e.type.cases.joined(separator: ", "))\(help)", offset: offset)
         case .record(let r):
             guard kind == .object else { throw mismatch("an object") }
             return .record(try readRecord(r, &scanner, &path))
@@ -241,10 +264,12 @@ public struct CaseDecoder: Sendable {
                 index += 1
             }
             return .list(items)
-        case .set, .duration, .severity, .optional, .error:
+        case .unsupported(let type):
             throw CaseReadError(path: path.description, message: "the schema gives this field a type cases cannot hold (`\(type)`)", offset: offset)
         }
     }
+
+    private func pow10(_ n: Int) -> Int { var r = 1; for _ in 0..<n { r *= 10 }; return r }
 
     static func describe(_ kind: JSONScanner.Kind) -> String {
         switch kind {

@@ -65,20 +65,20 @@ public struct CaseChecker: Sendable {
                 return make(rule, severity, message, due, &ev)
             case .deadline(let dueExpr, let overdue, let upcoming, let missing, _):
                 guard case .date(let due) = ev.evaluate(dueExpr) else {
-                    trace?.append("deadline \(describe(dueExpr, &ev)): no date")
+                    trace?.append("deadline \(dueExpr.sourceText): no date")
                     if let missing { return make(rule, missing.severity, missing.message, nil, &ev) }
                     continue
                 }
                 ev.due = due
                 if ev.stichtag > due {
-                    trace?.append("deadline \(describe(dueExpr, &ev)) = \(due) < stichtag \(ev.stichtag) → overdue")
+                    trace?.append("deadline \(dueExpr.sourceText) = \(due) < stichtag \(ev.stichtag) → overdue")
                     return make(rule, overdue.severity, overdue.message, due, &ev)
                 }
                 if let upcoming, due <= ev.stichtag.adding(days: horizon) {
-                    trace?.append("deadline \(describe(dueExpr, &ev)) = \(due), within \(horizon) days of stichtag \(ev.stichtag) → upcoming")
+                    trace?.append("deadline \(dueExpr.sourceText) = \(due), within \(horizon) days of stichtag \(ev.stichtag) → upcoming")
                     return make(rule, upcoming.severity, upcoming.message, due, &ev)
                 }
-                trace?.append("deadline \(describe(dueExpr, &ev)) = \(due) ≥ stichtag \(ev.stichtag) → met")
+                trace?.append("deadline \(dueExpr.sourceText) = \(due) ≥ stichtag \(ev.stichtag) → met")
                 return nil
             }
         }

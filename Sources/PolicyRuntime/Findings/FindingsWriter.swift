@@ -5,13 +5,49 @@ import PolicyLang
 public enum FindingsWriter {
     /// One line of JSON, keys in the spec's order.
     public static func json(_ r: CaseResult) -> String {
-        var out = "{\"case\":"
+        var bytes: [UInt8] = []
+        appendJSON(r, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The same line appended as bytes: the batch path writes millions of these.
+    public static func appendJSON(_ r: CaseResult, to out: inout [UInt8]) {
+        out.append(contentsOf: #"{"case":"#.utf8)
         JSONWriter.quote(r.caseID, into: &out)
-        out += ",\"policy\":"
+        out.append(contentsOf: #","policy":"#.utf8)
         JSONWriter.quote(r.policy, into: &out)
-        out += ",\"stichtag\":\"\(r.stichtag)\",\"findings\":"
-        appendFindings(r.findings, to: &out)
-        return out + "}"
+        out.append(contentsOf: #","stichtag":""#.utf8)
+        appendDate(r.stichtag, to: &out)
+        out.append(contentsOf: #"","findings":["#.utf8)
+        for (i, f) in r.findings.enumerated() {
+            out.append(contentsOf: i == 0 ? #"{"rule":"#.utf8 : #",{"rule":"#.utf8)
+            JSONWriter.quote(f.rule, into: &out)
+            out.append(contentsOf: #","severity":""#.utf8)
+            out.append(contentsOf: f.severity.rawValue.utf8)
+            out.append(contentsOf: #"","message":"#.utf8)
+            JSONWriter.quote(f.message, into: &out)
+            if let due = f.due {
+                out.append(contentsOf: #","due":""#.utf8)
+                appendDate(due, to: &out)
+                out.append(UInt8(ascii: "\""))
+            }
+            out.append(contentsOf: #","source":"#.utf8)
+            JSONWriter.quote(f.source, into: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(contentsOf: "]}".utf8)
+    }
+
+    /// YYYY-MM-DD without going through `String`.
+    static func appendDate(_ d: CalendarDate, to out: inout [UInt8]) {
+        let (y, m, day) = d.components
+        func digits(_ n: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var v = n
+            while divisor > 0 { out.append(UInt8(48 + (v / divisor) % 10)); v %= divisor * 10; divisor /= 10 }
+        }
+        digits(y, 4); out.append(UInt8(ascii: "-")); digits(m, 2); out.append(UInt8(ascii: "-")); digits(day, 2)
     }
 
     /// A caseload object: `{"fallmanager": …, "policy": …, "findings": […]}`.

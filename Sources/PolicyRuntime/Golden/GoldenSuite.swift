@@ -99,7 +99,7 @@ public struct GoldenSuite {
     /// The findings of a case in the canonical layout of `.expected.json`.
     static func actualText(_ path: String, _ policy: CheckedPolicy, _ options: CheckOptions) -> String {
         guard let data = FileManager.default.contents(atPath: path) else { return "cannot read \(path)\n" }
-        let decoder = CaseDecoder(schema: policy.schema)
+        let decoder = CaseDecoder(schema: policy.schema, policy: policy)
         let read: Result<DecodedCase, CaseReadError> = data.withUnsafeBytes { raw in
             do throws(CaseReadError) { return .success(try decoder.decode(raw.bindMemory(to: UInt8.self))) } catch { return .failure(error) }
         }

@@ -553,7 +553,17 @@ public struct JSONScanner {
         var unescaped: [UInt8] = []
         var hadEscapes = false
         var runStart = start
+        let base = bytes.baseAddress
         while true {
+            // Fast path: skip 8 plain ASCII bytes at a time (no quote, backslash, control
+            // character or non-ASCII byte among them), the common case for case data.
+            if let base {
+                while index + 8 <= count {
+                    let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                    if JSONScanner.hasSpecialByte(word) { break }
+                    index += 8
+                }
+            }
             guard index < count else { throw JSONSyntaxError(message: "unterminated string", offset: quote) }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") { break }
@@ -579,6 +589,20 @@ public struct JSONScanner {
             return JSONStringBytes(storage: .unescaped(unescaped), offset: quote)
         }
         return JSONStringBytes(storage: .input(UnsafeBufferPointer(rebasing: bytes[start..<index])), offset: quote)
+    }
+
+    /// Whether any of the 8 bytes is `"`, `\\`, below 0x20 or at least 0x80 (SWAR: each test
+    /// sets the high bit of a byte lane that matches; false positives only send the caller
+    /// to the byte-by-byte path).
+    @inline(__always)
+    static func hasSpecialByte(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func zeroByte(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+        let quote = zeroByte(w ^ (ones &* 0x22))
+        let backslash = zeroByte(w ^ (ones &* 0x5C))
+        let control = (w &- ones &* 0x20) & ~w & highs
+        let nonASCII = w & highs
+        return (quote | backslash | control | nonASCII) != 0
     }
 
     /// Validates the escape at `start` (a backslash) and returns the index after it.

@@ -37,6 +37,21 @@ public struct JSONWriter {
     }
 
     /// `s` as a JSON string literal.
+    /// The same escaping, appended as UTF-8 bytes (the batch output path builds bytes, not Strings).
+    public static func quote(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var s = s
+        s.withUTF8 { bytes in
+            var plain = true
+            for b in bytes where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { plain = false; break }
+            if plain { out.append(contentsOf: bytes); return }
+            var escaped = ""
+            quote(String(decoding: bytes, as: UTF8.self), into: &escaped)
+            out.append(contentsOf: escaped.utf8.dropFirst().dropLast())
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
     public static func quoted(_ s: String) -> String {
         var out = ""
         quote(s, into: &out)

@@ -35,6 +35,7 @@ struct BatchRunner {
         var statistics = RunStatistics()
         var tally = CaseloadTally()
         var pending: [UInt8] = []
+        var scratch = [UInt8](repeating: 0, count: 4 << 20)
         var lineNumber = 0
         let started = DispatchTime.now()
         var lastProgress = started
@@ -44,14 +45,17 @@ struct BatchRunner {
             var lineEnds: [Int] = []
             var scanFrom = 0
             while lineEnds.count < Self.blockLines {
-                if let nl = pending[scanFrom...].firstIndex(of: 0x0A) {
+                let nl = pending.withUnsafeBufferPointer { b -> Int? in
+                    guard scanFrom < b.count, let base = b.baseAddress,
+                          let hit = memchr(base + scanFrom, 0x0A, b.count - scanFrom) else { return nil }
+                    return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                }
+                if let nl {
                     lineEnds.append(nl)
                     scanFrom = nl + 1
                     continue
                 }
-                let chunk = input.readData(ofLength: 4 << 20)
-                if chunk.isEmpty { atEnd = true; break }
-                pending.append(contentsOf: chunk)
+                if !Self.readChunk(input, into: &pending, scratch: &scratch) { atEnd = true; break }
             }
             var starts: [Int] = []
             var ends: [Int] = []
@@ -62,7 +66,7 @@ struct BatchRunner {
             if starts.isEmpty { break }
             let (lines, stats, partial) = checkBlock(pending, starts: starts, ends: ends, firstNumber: lineNumber + 1)
             lineNumber += starts.count
-            output.handle.write(Data(lines.utf8))
+            lines.withUnsafeBytes { output.handle.write(Data($0)) }
             statistics.merge(stats)
             tally.merge(partial)
             pending.removeFirst(from)
@@ -79,39 +83,51 @@ struct BatchRunner {
         return (statistics, tally)
     }
 
+    /// Appends what one `read` gives (up to the scratch buffer's size); false at the end of
+    /// the input. The scratch buffer is allocated once per run, not per read.
+    static func readChunk(_ input: FileHandle, into buffer: inout [UInt8], scratch: inout [UInt8]) -> Bool {
+        while true {
+            let n = scratch.withUnsafeMutableBufferPointer { read(input.fileDescriptor, $0.baseAddress!, $0.count) }
+            if n > 0 { buffer.append(contentsOf: scratch[0..<n]); return true }
+            if n < 0, errno == EINTR { continue }
+            return false
+        }
+    }
+
     /// Each worker takes a contiguous slice; results are joined in line order.
-    func checkBlock(_ buffer: [UInt8], starts: [Int], ends: [Int], firstNumber: Int) -> (String, RunStatistics, CaseloadTally) {
+    func checkBlock(_ buffer: [UInt8], starts: [Int], ends: [Int], firstNumber: Int) -> ([UInt8], RunStatistics, CaseloadTally) {
         let n = starts.count
         let parts = min(workers, max(1, n / 64))
-        let results = UnsafeMutableBufferPointer<(String, RunStatistics, CaseloadTally)>.allocate(capacity: parts)
+        let results = UnsafeMutableBufferPointer<([UInt8], RunStatistics, CaseloadTally)>.allocate(capacity: parts)
         defer { results.deallocate() }
         let stream = self.stream
+        let lo: @Sendable (Int) -> Int = { n * $0 / parts }, hi: @Sendable (Int) -> Int = { n * ($0 + 1) / parts }
         buffer.withUnsafeBufferPointer { input in
             // Each worker writes only its own slot of `results` and reads the shared input.
             nonisolated(unsafe) let bytes = input
             nonisolated(unsafe) let slots = results
             let work: @Sendable (Int) -> Void = { part in
-                var out = ""
+                var out: [UInt8] = []
+                out.reserveCapacity((hi(part) - lo(part)) * 256)
                 var stats = RunStatistics()
                 var tally = CaseloadTally()
-                let lo = n * part / parts, hi = n * (part + 1) / parts
-                for i in lo..<hi {
+                for i in lo(part)..<hi(part) {
                     var end = ends[i]
                     if end > starts[i], bytes[end - 1] == 0x0D { end -= 1 }   // CRLF
                     let line = UnsafeBufferPointer(rebasing: bytes[starts[i]..<end])
-                    out += stream.check(line: line, number: firstNumber + i, statistics: &stats, tally: &tally)
-                    out += "\n"
+                    stream.check(line: line, number: firstNumber + i, into: &out, statistics: &stats, tally: &tally)
+                    out.append(0x0A)
                 }
                 (slots.baseAddress! + part).initialize(to: (out, stats, tally))
             }
             if parts == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: work) }
         }
-        var text = ""
+        var text: [UInt8] = []
         var stats = RunStatistics()
         var tally = CaseloadTally()
         for part in 0..<parts {
             let (t, s, c) = results[part]
-            text += t
+            text.append(contentsOf: t)
             stats.merge(s)
             tally.merge(c)
             (results.baseAddress! + part).deinitialize(count: 1)

@@ -8,7 +8,7 @@ enum CaseloadCheck {
         var staff: [RecordValue]?
         if let staffPath {
             guard let data = InputFile.read(staffPath, what: "staff file") else { return ExitCode.unusableInput }
-            let decoder = CaseDecoder(schema: policy.schema)
+            let decoder = CaseDecoder(schema: policy.schema, policy: policy)
             let read: Result<[RecordValue], CaseReadError> = data.withUnsafeBytes { raw in
                 do throws(CaseReadError) { return .success(try decoder.decodeStaff(raw.bindMemory(to: UInt8.self))) } catch { return .failure(error) }
             }
@@ -40,10 +40,10 @@ enum CaseloadCheck {
         guard let output = BatchRunner.openOutput(outputPath) else { return ExitCode.unusableInput }
         let stream = CaseStream(policy: policy, options: options, countsCaseload: staff != nil)
         let runner = BatchRunner(stream: stream, workers: max(1, jobs))
-        let (statistics, tally) = runner.run(input: input, output: output, progress: Terminal.colored(STDERR_FILENO) || isatty(STDERR_FILENO) == 1)
+        var (statistics, tally) = runner.run(input: input, output: output, progress: Terminal.colored(STDERR_FILENO) || isatty(STDERR_FILENO) == 1)
         if let staff {
             let stichtag = options.asOf ?? options.today
-            let lines = stream.caseloadLines(staff: staff, tally: tally, stichtag: stichtag)
+            let lines = stream.caseloadLines(staff: staff, tally: tally, stichtag: stichtag, statistics: &statistics)
             output.handle.write(Data(lines.map { $0 + "\n" }.joined().utf8))
         }
         if let temporary = output.temporaryPath, let final = output.finalPath {
@@ -54,7 +54,9 @@ enum CaseloadCheck {
             }
         }
         Terminal.err(statistics.summary)
-        if statistics.errorLines > 0 { return ExitCode.unusableInput }
+        // A line that could not be read, or a case manager missing from the staff file, makes
+        // the input unusable as a whole, although every line was written.
+        if statistics.errorLines > 0 || statistics.unknownCaseManagers > 0 { return ExitCode.unusableInput }
         return statistics.bySeverity[.error, default: 0] > 0 ? ExitCode.findingErrors : ExitCode.ok
     }
 }

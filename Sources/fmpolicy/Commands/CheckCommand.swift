@@ -80,7 +80,7 @@ enum CheckCommand {
                                      outputPath: args.value("--output"), jobs: jobs)
         }
         guard let data = InputFile.read(path, what: "case") else { return ExitCode.unusableInput }
-        let decoder = CaseDecoder(schema: policy.schema)
+        let decoder = CaseDecoder(schema: policy.schema, policy: policy)
         let read: Result<DecodedCase, CaseReadError> = data.withUnsafeBytes { raw in
             do throws(CaseReadError) { return .success(try decoder.decode(raw.bindMemory(to: UInt8.self))) } catch { return .failure(error) }
         }

@@ -1,0 +1,162 @@
+import PolicyLang
+
+/// The schema compiled for reading: per record, its fields' names as bytes and what to do
+/// with each value. Built once per policy, so reading a case does no look-up by name and
+/// builds nothing that no rule reads.
+final class RecordPlan: @unchecked Sendable {
+    let type: RecordType
+    var fields: [FieldPlan] = [] { didSet { index() } }
+    /// Field slots by (key length, first byte): a key is compared with at most a few names.
+    private var buckets: [[Int]] = []
+    init(type: RecordType) { self.type = type }
+
+    private func index() {
+        buckets = Array(repeating: [], count: 64)
+        for (slot, f) in fields.enumerated() { buckets[Self.bucket(f.name.count, f.name.first ?? 0)].append(slot) }
+    }
+
+    @inline(__always)
+    static func bucket(_ length: Int, _ first: UInt8) -> Int { (length &* 7 &+ Int(first)) & 63 }
+
+    /// The slot of the field whose name is `key`, if any.
+    @inline(__always)
+    func slot(of key: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let first = key.first else { return nil }
+        for slot in buckets[Self.bucket(key.count, first)] where sameBytes(fields[slot].name, key) { return slot }
+        return nil
+    }
+}
+
+final class EnumPlan: @unchecked Sendable {
+    let type: EnumType
+    let cases: [[UInt8]]
+    init(_ type: EnumType) { self.type = type; self.cases = type.cases.map { Array($0.utf8) } }
+
+    /// The index of the value spelled by `bytes`, comparing bytes only.
+    func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        for (i, c) in cases.enumerated() where sameBytes(c, bytes) { return i }
+        return nil
+    }
+}
+
+indirect enum ValuePlan {
+    case string(keep: Bool)
+    case bool, integer, decimal, date
+    case enumeration(EnumPlan)
+    case record(RecordPlan)
+    case list(ValuePlan)
+    /// A schema type that case JSON cannot hold.
+    case unsupported(PolicyType)
+}
+
+struct FieldPlan {
+    let name: [UInt8]
+    let nameString: String
+    let value: ValuePlan
+    let isList: Bool
+    let required: Bool
+    let requiredUnless: Int?
+}
+
+enum DecodePlanBuilder {
+    /// `used`: the (record, slot) pairs the policy reads; strings elsewhere are validated
+    /// and dropped. Nil keeps every field.
+    static func build(_ schema: CaseSchema, used: Set<FieldUse>?) -> RecordPlan {
+        var records: [ObjectIdentifier: RecordPlan] = [:]
+        var enums: [ObjectIdentifier: EnumPlan] = [:]
+        func plan(_ type: RecordType) -> RecordPlan {
+            if let p = records[ObjectIdentifier(type)] { return p }
+            let p = RecordPlan(type: type)
+            records[ObjectIdentifier(type)] = p
+            p.fields = type.fields.enumerated().map { slot, field in
+                let keep = used.map { $0.contains(FieldUse(type, slot)) } ?? true
+                var isList = false
+                if case .list = field.type { isList = true }
+                return FieldPlan(name: Array(field.name.utf8), nameString: field.name, value: value(field.type, keep: keep),
+                                 isList: isList, required: field.required, requiredUnless: field.requiredUnless)
+            }
+            return p
+        }
+        func value(_ t: PolicyType, keep: Bool) -> ValuePlan {
+            switch t.base {
+            case .string: return .string(keep: keep)
+            case .bool: return .bool
+            case .integer: return .integer
+            case .decimal: return .decimal
+            case .date: return .date
+            case .enumeration(let e):
+                let p = enums[ObjectIdentifier(e)] ?? EnumPlan(e)
+                enums[ObjectIdentifier(e)] = p
+                return .enumeration(p)
+            case .record(let r): return .record(plan(r))
+            case .list(let element): return .list(value(element, keep: true))
+            default: return .unsupported(t)
+            }
+        }
+        return plan(schema.root)
+    }
+}
+
+/// A field some expression of the policy reads.
+struct FieldUse: Hashable {
+    let record: ObjectIdentifier
+    let slot: Int
+    init(_ record: RecordType, _ slot: Int) { self.record = ObjectIdentifier(record); self.slot = slot }
+}
+
+extension CheckedPolicy {
+    /// Every (record, slot) that the policy's expressions read, and the fields the runtime
+    /// itself needs (the case's id and Stichtag, `dated by` and `required unless` fields).
+    var fieldsRead: Set<FieldUse> {
+        var used = Set<FieldUse>()
+        var stack: [CheckedExpr] = values.map(\.expression)
+        for rule in rules {
+            stack += [rule.guardCondition].compactMap { $0 } + rule.accumulators.compactMap { $0 }
+            for outcome in rule.outcomes {
+                switch outcome {
+                case .finding(let s, let c, let d, let m, _):
+                    if case .computed(let e) = s { stack.append(e) }
+                    stack += [c, d].compactMap { $0 }
+                    stack += m.parts.compactMap { if case .value(let e) = $0 { return e }; return nil }
+                case .deadline(let d, let o, let u, let m, _):
+                    stack.append(d)
+                    for b in [o, u, m].compactMap({ $0 }) {
+                        if case .computed(let e) = b.severity { stack.append(e) }
+                        stack += b.message.parts.compactMap { if case .value(let e) = $0 { return e }; return nil }
+                    }
+                }
+            }
+        }
+        if let k = caseloadKey { stack.append(k) }
+        while let e = stack.popLast() {
+            switch e.kind {
+            case .rootField(let slot) where slot >= 0: used.insert(FieldUse(schema.root, slot))
+            case .field(let base, let slot):
+                if case .record(let r) = base.type.base { used.insert(FieldUse(r, slot)) }
+            default: break
+            }
+            e.forEachChild { stack.append($0) }
+        }
+        for slot in [schema.idField, schema.stichtagField].compactMap({ $0 }) { used.insert(FieldUse(schema.root, slot)) }
+        for record in schema.records.values {
+            for (slot, f) in record.fields.enumerated() {
+                if let d = f.datedBy, case .list(.record(let element)) = f.type { used.insert(FieldUse(element, d)) }
+                if let u = f.requiredUnless { used.insert(FieldUse(record, u)) }
+            }
+            // The staff file is read through the schema too; keep all of its fields.
+            if record.name == "Fallmanager" { for slot in record.fields.indices { used.insert(FieldUse(record, slot)) } }
+        }
+        return used
+    }
+}
+
+/// Byte equality for short keys and enum names.
+@inline(__always)
+func sameBytes(_ a: [UInt8], _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard a.count == b.count else { return false }
+    return a.withUnsafeBufferPointer { x in
+        var i = 0
+        while i < x.count { if x[i] != b[i] { return false }; i += 1 }
+        return true
+    }
+}

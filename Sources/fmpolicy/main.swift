@@ -16,6 +16,9 @@ COMMANDS:
   policies                        list the available policies
   test [DIR...] [--update]        run golden tests (cases and diagnostics)
   diff POLICY POLICY...           compare policies rule by rule
+  report CASES.jsonl --policy NAME --staff STAFF.json
+                                  monthly report: anonymised figures per case manager, team and
+                                  jobcenter as text, JSON or HTML
 
 OPTIONS:
   --help       this help; `fmpolicy COMMAND --help` for a command
@@ -38,11 +41,12 @@ func main(_ words: [String]) -> Int32 {
         case "policies": return try PoliciesCommand.run(rest)
         case "test": return try TestCommand.run(rest)
         case "diff": return try DiffCommand.run(rest)
+        case "report": return try ReportCommand.run(rest)
         case "--help", "-h", "help": Terminal.out(usage + "\n"); return ExitCode.ok
         case "--version": Terminal.out("fmpolicy \(version)\n"); return ExitCode.ok
         default:
             throw UsageError("unknown command `\(command)`",
-                             help: Suggestions.help(for: command, among: ["check", "validate", "policies", "test", "diff"]) ?? "`fmpolicy --help` lists the commands")
+                             help: Suggestions.help(for: command, among: ["check", "validate", "policies", "test", "diff", "report"]) ?? "`fmpolicy --help` lists the commands")
         }
     } catch {
         Terminal.error(error.message, help: error.help ?? "`fmpolicy \(command) --help` shows the usage")

@@ -12,11 +12,12 @@ public struct CaseStream: Sendable {
     /// Count towards caseload rules (only when a staff file was given).
     public let countsCaseload: Bool
 
-    public init(policy: CheckedPolicy, options: CheckOptions, countsCaseload: Bool) {
+    /// `readsEveryField`: keep fields no rule reads too (the report reads fields by path).
+    public init(policy: CheckedPolicy, options: CheckOptions, countsCaseload: Bool, readsEveryField: Bool = false) {
         self.policy = policy
         self.options = options
         self.checker = CaseChecker(policy: policy)
-        self.decoder = CaseDecoder(schema: policy.schema, policy: policy)
+        self.decoder = CaseDecoder(schema: policy.schema, policy: readsEveryField ? nil : policy)
         self.caseloadRules = policy.caseloadRules
         self.countsCaseload = countsCaseload && policy.caseloadKey != nil
     }

@@ -1,3 +1,4 @@
+import Foundation
 import PolicyLang
 
 /// A usage mistake: exit 2 with the message and a pointer to `--help`.
@@ -41,4 +42,20 @@ struct Arguments {
 
     func value(_ flag: String) -> String? { values[flag] }
     func has(_ flag: String) -> Bool { switches.contains(flag) }
+
+    /// `--as-of DATE`, checked.
+    func asOf() throws(UsageError) -> CalendarDate? {
+        guard let text = values["--as-of"] else { return nil }
+        guard let d = CalendarDate(iso: text) else {
+            throw UsageError("`--as-of` needs a date YYYY-MM-DD: \(CalendarDate.problem(withISO: text) ?? "expected YYYY-MM-DD")")
+        }
+        return d
+    }
+
+    /// `--jobs N`, default every core.
+    func jobs() throws(UsageError) -> Int {
+        guard let text = values["--jobs"] else { return ProcessInfo.processInfo.activeProcessorCount }
+        guard let n = Int(text), n >= 1, n <= 256 else { throw UsageError("`--jobs` needs a number from 1 to 256, found `\(text)`") }
+        return n
+    }
 }

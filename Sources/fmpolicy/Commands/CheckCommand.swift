@@ -46,12 +46,7 @@ enum CheckCommand {
             throw UsageError("`check` needs `--policy NAME|PATH`", help: "`fmpolicy policies` lists the available policies")
         }
         var options = CheckOptions()
-        if let asOf = args.value("--as-of") {
-            guard let d = CalendarDate(iso: asOf) else {
-                throw UsageError("`--as-of` needs a date YYYY-MM-DD: \(CalendarDate.problem(withISO: asOf) ?? "expected YYYY-MM-DD")")
-            }
-            options.asOf = d
-        }
+        options.asOf = try args.asOf()
         if let h = args.value("--horizon") {
             guard let days = Int(h), days >= 0, days <= 3660 else { throw UsageError("`--horizon` needs a number of days from 0 to 3660, found `\(h)`") }
             options.horizonDays = days
@@ -71,11 +66,7 @@ enum CheckCommand {
         if isCaseload {
             if options.explain { throw UsageError("`--explain` is for a single case") }
             if format != "json", args.value("--format") != nil { throw UsageError("caseloads are written as JSON Lines; drop `--format \(format)`") }
-            var jobs = ProcessInfo.processInfo.activeProcessorCount
-            if let j = args.value("--jobs") {
-                guard let n = Int(j), n >= 1, n <= 256 else { throw UsageError("`--jobs` needs a number from 1 to 256, found `\(j)`") }
-                jobs = n
-            }
+            let jobs = try args.jobs()
             return CaseloadCheck.run(path: path, policy: policy, options: options, staffPath: args.value("--staff"),
                                      outputPath: args.value("--output"), jobs: jobs)
         }

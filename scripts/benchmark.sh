@@ -23,7 +23,7 @@ measure() {
   local best_s="" best_kb=""
   for _ in 1 2 3; do
     /usr/bin/time -f "%e %M" -o "$work/time" "$@" > /dev/null 2> "$work/stderr" || true
-    read -r s kb < "$work/time"
+    read -r s kb < <(tail -n 1 "$work/time")   # time prints "Command exited …" first on exit 1
     if [ -z "$best_s" ] || python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)" "$s" "$best_s"; then
       best_s=$s; best_kb=$kb
     fi

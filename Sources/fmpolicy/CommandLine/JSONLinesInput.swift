@@ -8,7 +8,7 @@ import PolicyRuntime
 /// CRLF ignored, a last line without a line break still a line, memory one block at a time.
 enum JSONLinesInput {
     /// Lines handed to the workers at a time.
-    static let blockLines = 8192
+    static let blockLines = 2048
 
     /// Opens a caseload (`-` is standard input), or says why it cannot.
     static func open(_ path: String) -> FileHandle? {

@@ -36,9 +36,27 @@ final class CommandLineTests: XCTestCase {
         p.standardError = err
         p.standardInput = input
         try p.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        // Feed standard input and drain standard error on their own threads: a caseload run
+        // writes output while it still reads, so doing these one after another can deadlock
+        // on full pipes.
+        let writer = input.fileHandleForWriting
+        let data = Data((stdin ?? "").utf8)
+        let fed = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            writer.write(data)
+            try? writer.close()
+            fed.signal()
+        }
+        nonisolated(unsafe) var e = Data()
+        let drained = DispatchSemaphore(value: 0)
+        let errReader = err.fileHandleForReading
+        DispatchQueue.global().async {
+            e = errReader.readDataToEndOfFile()
+            drained.signal()
+        }
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        fed.wait()
+        drained.wait()
         p.waitUntilExit()
         return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }

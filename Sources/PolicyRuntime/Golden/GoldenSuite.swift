@@ -3,7 +3,9 @@ import PolicyLang
 
 /// Golden tests as pairs of files a policy author can add without writing Swift:
 /// - `<dir>/<policy>/<name>.json` (a case) beside `<name>.expected.json` (its findings);
-/// - `<dir>/<name>.fm` (a policy with mistakes) beside `<name>.expected.txt` (the rendered diagnostics).
+/// - `<dir>/<name>.fm` (a policy with mistakes) beside `<name>.expected.txt` (the rendered diagnostics);
+/// - `<dir>/<policy>/<name>.jsonl` (a caseload) with `<name>.staff.json` beside `<name>.expected.jsonl`
+///   (every output line of `fmpolicy check <name>.jsonl --staff <name>.staff.json`).
 public struct GoldenSuite {
     public struct Outcome: Sendable {
         public enum Status: Sendable, Equatable { case passed, failed, updated, missingExpectation }
@@ -31,8 +33,9 @@ public struct GoldenSuite {
         var found: [String] = []
         while let relative = walker.nextObject() as? String {
             let path = (directory as NSString).appendingPathComponent(relative)
-            if relative.hasSuffix(".expected.json") || relative.hasSuffix(".expected.txt") { continue }
-            if relative.hasSuffix(".json") || relative.hasSuffix(".fm") { found.append(path) }
+            if relative.hasSuffix(".expected.json") || relative.hasSuffix(".expected.txt") || relative.hasSuffix(".expected.jsonl")
+                || relative.hasSuffix(".staff.json") { continue }
+            if relative.hasSuffix(".json") || relative.hasSuffix(".jsonl") || relative.hasSuffix(".fm") { found.append(path) }
         }
         return found.sorted()
     }
@@ -44,6 +47,7 @@ public struct GoldenSuite {
             // The folder a case lies in names its policy.
             let policyName = ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent
             if policies[policyName] == nil { policies[policyName] = library.load(policyName) }
+            if path.hasSuffix(".jsonl") { return runCaseload(path, policies[policyName]!) }
             return runCase(path, policies[policyName]!)
         }
     }
@@ -60,6 +64,41 @@ public struct GoldenSuite {
             // Compare the meaning, not the layout: re-render the expectation canonically.
             (try? JSONValue.parse(text)).map { JSONWriter.pretty(Self.canonical($0)) + "\n" } ?? text
         }
+    }
+
+    /// A caseload with its staff file: every output line, in order, as `check` writes them.
+    func runCaseload(_ path: String, _ loaded: PolicyLibrary.Loaded) -> Outcome {
+        let stem = String(path.dropLast(".jsonl".count))
+        let expectedPath = stem + ".expected.jsonl"
+        guard let policy = loaded.policy else {
+            return compare(path, expectedPath: expectedPath, actual: "policy could not be loaded:\n" + DiagnosticRenderer().render(loaded.diagnostics)) { $0 }
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return compare(path, expectedPath: expectedPath, actual: "cannot read \(path)\n") { $0 }
+        }
+        let stream = CaseStream(policy: policy, options: options, countsCaseload: true)
+        var statistics = RunStatistics()
+        var tally = CaseloadTally()
+        var out: [UInt8] = []
+        let lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
+        for (i, line) in (lines.last?.isEmpty == true ? lines.dropLast() : lines[...]).enumerated() {
+            Array(line).withUnsafeBufferPointer { stream.check(line: $0, number: i + 1, into: &out, statistics: &statistics, tally: &tally) }
+            out.append(0x0A)
+        }
+        var actual = String(decoding: out, as: UTF8.self)
+        if let staffData = FileManager.default.contents(atPath: stem + ".staff.json") {
+            let decoder = CaseDecoder(schema: policy.schema)
+            let staff: Result<[RecordValue], CaseReadError> = staffData.withUnsafeBytes { raw in
+                do throws(CaseReadError) { return .success(try decoder.decodeStaff(raw.bindMemory(to: UInt8.self))) } catch { return .failure(error) }
+            }
+            switch staff {
+            case .success(let members):
+                let stichtag = options.asOf ?? options.today
+                actual += stream.caseloadLines(staff: members, tally: tally, stichtag: stichtag).map { $0 + "\n" }.joined()
+            case .failure(let e): actual += "staff file: \(e.description)\n"
+            }
+        }
+        return compare(path, expectedPath: expectedPath, actual: actual) { $0 }
     }
 
     func runDiagnostics(_ path: String) -> Outcome {

@@ -228,9 +228,10 @@ extension PolicyChecker {
         let base = check(baseExpr, expected: nil, scope: &scope)
         if base.type.isError { return poisoned(scope, span) }
         guard case .record(let record) = base.type.base else {
+            var isList = false
+            if case .list = base.type { isList = true }
             report("E0418", "`\(scope.file.text(of: baseExpr.span))` is a `\(base.type)`, which has no fields", scope.file, name.span,
-                   help: base.type.base == .list(.error) || { if case .list = base.type { return true }; return false }()
-                    ? "to look into a list, use `latest k in … by k.datum`, `count`, `any` or `filter`" : nil)
+                   help: isList ? "to look into a list, use `latest k in … by k.datum`, `count`, `any` or `filter`" : nil)
             return poisoned(scope, span)
         }
         if let slot = record.fieldIndex[name.text] {

@@ -145,19 +145,12 @@ struct SchemaBuilder {
         return nil
     }
 
+    /// The text of a `#` comment without the marks and the surrounding blanks.
     static func commentText(_ c: Comment) -> String {
         var t = Substring(c.text)
-        while t.first == "#" { t = t.dropFirst() }
-        return t.trimmingCharacters(in: " ")
-    }
-}
-
-extension Substring {
-    func trimmingCharacters(in set: Character) -> String {
-        var s = self
-        while s.first == set { s = s.dropFirst() }
-        while s.last == set { s = s.dropLast() }
-        return String(s)
+        while t.first == "#" || t.first == " " { t = t.dropFirst() }
+        while t.last == " " { t = t.dropLast() }
+        return String(t)
     }
 }
 

@@ -18,6 +18,10 @@ let package = Package(
         // The shipped policies travel with the binary (Resources/policies links to policies/).
         .executableTarget(name: "fmpolicy", dependencies: ["PolicyLang", "PolicyRuntime"],
                           resources: [.copy("Resources/policies")]),
+        // libFuzzer targets (docs/robustness.md); built normally they replay inputs.
+        .executableTarget(name: "FuzzPolicySource", dependencies: ["PolicyRuntime"], path: "Fuzz/FuzzPolicySource"),
+        .executableTarget(name: "FuzzCaseReader", dependencies: ["PolicyRuntime"], path: "Fuzz/FuzzCaseReader"),
+        .executableTarget(name: "FuzzCheck", dependencies: ["PolicyRuntime"], path: "Fuzz/FuzzCheck"),
         .testTarget(name: "PolicyLangTests", dependencies: ["PolicyLang"]),
         .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyLang", "PolicyRuntime"]),
         // Runs the built `fmpolicy` binary as a user would.

@@ -123,11 +123,25 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testValidateReportsEveryErrorWithFileLineAndCaret() throws {
-        let r = try run(["validate", "Tests/Diagnostics/override-missing.fm", "policies/ilmkreis.fm"])
+        let r = try run(["validate", "Tests/Errors/policies/override-missing.fm", "policies/ilmkreis.fm"])
         XCTAssertEqual(r.status, 1)
-        XCTAssertTrue(r.stderr.contains("Tests/Diagnostics/override-missing.fm:6:16: error[E0312]"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("Tests/Errors/policies/override-missing.fm:6:16: error[E0312]"), r.stderr)
         XCTAssertEqual(r.stderr.components(separatedBy: "error[").count - 1, 4)
         XCTAssertTrue(r.stdout.contains("policies/ilmkreis.fm: ok"))
+    }
+
+    func testUnreadablePolicyFilesAreOneClearError() throws {
+        let missing = try run(["validate", "policies/nirgends.fm"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("error[E0010]: cannot read `policies/nirgends.fm`: no such file"), missing.stderr)
+        let directory = try run(["validate", "policies"])
+        XCTAssertTrue(directory.stderr.contains("error[E0011]: cannot read `policies`: it is a directory"), directory.stderr)
+        let missingCase = try run(["check", "nirgends.json", "--policy", "ilmkreis"])
+        XCTAssertEqual(missingCase.status, 2)
+        XCTAssertTrue(missingCase.stderr.contains("cannot read case `nirgends.json`: no such file"), missingCase.stderr)
+        let directoryCase = try run(["check", "examples", "--policy", "ilmkreis"])
+        XCTAssertEqual(directoryCase.status, 2)
+        XCTAssertTrue(directoryCase.stderr.contains("it is a directory"), directoryCase.stderr)
     }
 
     func testPoliciesListsIlmkreis() throws {

@@ -29,7 +29,27 @@ final class GoldenTests: XCTestCase {
     func testHannoverGoldenCases() throws { try runGolden("Tests/Golden/hannover", minimum: 24) }
     func testBerlinGoldenCases() throws { try runGolden("Tests/Golden/berlin", minimum: 20) }
     func testKKMGoldenCases() throws { try runGolden("Tests/Golden/kkm", minimum: 16) }
-    func testDiagnosticsGoldenFiles() throws { try runGolden("Tests/Diagnostics", minimum: 20) }
+    func testErrorCorpus() throws { try runGolden("Tests/Errors", minimum: 40) }
+
+    /// No error about a case shows the value of a personal field: birth dates and free text
+    /// (any string value with a space, or of `bezeichnung`/`begruendung`/`geburtsdatum`).
+    func testErrorCorpusNeverShowsPersonalValues() throws {
+        let folder = Self.root + "/Tests/Errors/cases"
+        var checked = 0
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder) where file.hasSuffix(".json") {
+            let input = (try? String(contentsOfFile: folder + "/" + file, encoding: .utf8)) ?? ""
+            let expected = try String(contentsOfFile: folder + "/" + file.dropLast(5) + ".expected.txt", encoding: .utf8)
+            let pattern = try NSRegularExpression(pattern: #""(geburtsdatum|bezeichnung|begruendung)"\s*:\s*"([^"]*)"|"([^"]* [^"]*)""#)
+            for m in pattern.matches(in: input, range: NSRange(input.startIndex..., in: input)) {
+                for group in [2, 3] {
+                    guard let r = Range(m.range(at: group), in: input), !input[r].isEmpty else { continue }
+                    XCTAssertFalse(expected.contains(input[r]), "\(file): the error shows `\(input[r])`")
+                    checked += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 20, "the corpus must contain personal values to test against")
+    }
 
     /// The per-case rules of each jobcenter, as the catalogue (shared/spec/rules.md) lists them.
     static let catalogue: [String: Set<String>] = [

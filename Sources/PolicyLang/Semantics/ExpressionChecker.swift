@@ -76,7 +76,7 @@ extension PolicyChecker {
             }
         case .binary(let op, let lhs, let rhs, _): return checkBinary(op, lhs, rhs, span, scope: &scope)
         case .range(_, _, _):
-            report("E0406", "a range `a .. b` stands only after `in` (`stichtag in k.datum .. k.datum + 12 months`)", scope.file, span)
+            // The parser builds ranges only after `in`, and checks them there.
             return poisoned(scope, span)
         case .isTest(let operand, let test, _):
             let e = check(operand, expected: nil, scope: &scope)
@@ -156,6 +156,10 @@ extension PolicyChecker {
         if case .enumeration(let e)? = expected?.base, let i = e.caseIndex[text] {
             return node(.constant(.enumCase(i)), .enumeration(e), scope, span)
         }
+        if let e = schema.enums[text], scope.locals.last(where: { $0.name == text }) == nil, valueIndex[text] == nil {
+            report("E0415", "`\(text)` is an enum type, not a value", scope.file, span, help: "write `\(text).\(e.cases.first ?? "value")`")
+            return poisoned(scope, span)
+        }
         if text == "stichtag" {
             if scope.constantOnly { reportCaseInParameter(name, scope); return poisoned(scope, span) }
             return node(.stichtag, .date, scope, span)
@@ -197,10 +201,6 @@ extension PolicyChecker {
         if owners.count > 1 {
             report("E0414", "`\(text)` is a value of several enums (\(owners.map { "`\($0.name)`" }.joined(separator: ", "))); it is unclear which is meant",
                    scope.file, span, help: "compare it with a field of that enum, or write `\(owners[0].name).\(text)`")
-            return poisoned(scope, span)
-        }
-        if let e = schema.enums[text] {
-            report("E0415", "`\(text)` is an enum type, not a value", scope.file, span, help: "write `\(text).\(e.cases.first ?? "value")`")
             return poisoned(scope, span)
         }
         var candidates = visibleNames(scope)

@@ -1,6 +1,7 @@
 /// One `.fm` file of a policy chain, as parsed.
 public struct PolicyLayer: Sendable {
     public let tree: SyntaxTree
+    public init(tree: SyntaxTree) { self.tree = tree }
     public var id: String { tree.header?.name.text ?? tree.file.path }
 }
 
@@ -173,10 +174,7 @@ public struct PolicyChecker {
     mutating func checkHeader(_ tree: SyntaxTree, isRoot: Bool) {
         guard let header = tree.header else { return }
         let file = tree.file
-        if header.kind != .policy {
-            report("E0300", "expected a policy, found a schema", file, header.name.span)
-            return
-        }
+        // The loader admits only policy files here.
         if header.title == nil {
             report("E0301", "policy `\(header.name.text)` has no title", file, header.name.span, help: "add `title \"…\"` to the header")
         }

@@ -17,10 +17,6 @@ struct SchemaBuilder {
                                               notes: [DiagnosticNote("first declared here", file: file, span: first)]))
                 return false
             }
-            if TypeResolver.builtins[name.text] != nil {
-                diagnostics.append(Diagnostic(.error, "E0202", "`\(name.text)` is a built-in type", file: file, span: name.span))
-                return false
-            }
             declaredAt[name.text] = name.span
             return true
         }
@@ -173,14 +169,17 @@ struct TypeResolver {
             diagnostics.append(Diagnostic(.error, "E0209", "unknown type `\(n.text)`", file: file, span: n.span,
                                           help: Suggestions.help(for: n.text, among: Array(TypeResolver.builtins.keys) + Array(enums.keys) + Array(records.keys))))
             return .error
-        case .list(let inner, _): return .list(resolve(inner, &diagnostics))
+        case .list(let inner, let span):
+            let element = resolve(inner, &diagnostics)
+            if element.isOptional {
+                diagnostics.append(Diagnostic(.error, "E0210", "the entries of a list cannot be absent", file: file, span: span,
+                                              help: "write `list of \(element.base)`; an absent list is empty"))
+                return .list(element.base)
+            }
+            return .list(element)
         case .set(let inner, _): return .set(resolve(inner, &diagnostics))
         case .optional(let inner, let span):
             let t = resolve(inner, &diagnostics)
-            if case .list = t {
-                diagnostics.append(Diagnostic(.error, "E0210", "a list cannot be optional: an absent list is empty", file: file, span: span))
-                return t
-            }
             return t.optional
         }
     }

@@ -54,9 +54,9 @@ public struct Parser {
     mutating func eat(_ k: Keyword) -> Bool { if at(k) { advance(); return true }; return false }
     mutating func eat(_ s: Symbol) -> Bool { if at(s) { advance(); return true }; return false }
 
-    mutating func error(_ message: String, at span: Span? = nil, help: String? = nil) {
+    mutating func error(_ message: String, at span: Span? = nil, help: String? = nil, code: String = "E0100") {
         guard !panicking else { return }
-        diagnostics.append(Diagnostic(.error, "E0100", message, file: file, span: span ?? current.span, help: help))
+        diagnostics.append(Diagnostic(.error, code, message, file: file, span: span ?? current.span, help: help))
         panicking = true
     }
 

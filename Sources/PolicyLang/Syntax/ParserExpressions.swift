@@ -75,6 +75,9 @@ extension Parser {
             }
             lhs = .binary(.member, lhs, rhs, lhs.span.through(rhs.span))
         }
+        if at(.range) {
+            error("a range `a .. b` stands only after `in`", help: "e.g. `stichtag in k.datum .. k.datum + 12 months`", code: "E0406")
+        }
         while at(.is) {
             advance()
             let test: IsTest

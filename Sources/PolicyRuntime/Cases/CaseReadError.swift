@@ -15,4 +15,10 @@ public struct CaseReadError: Error, Sendable, Equatable {
 
     /// "`person.geburtsdatum`: is missing", or the message alone for the whole document.
     public var description: String { path.isEmpty ? message : "`\(path)`: \(message)" }
+
+    /// The error as `check` prints it: `cannot read case FILE:LINE:COLUMN: …`.
+    public func rendered(file: String, bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let (line, column) = JSONScanner.lineAndColumn(of: offset, in: bytes)
+        return "cannot read case \(file):\(line):\(column): \(description)"
+    }
 }

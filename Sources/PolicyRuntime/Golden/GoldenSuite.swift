@@ -4,6 +4,8 @@ import PolicyLang
 /// Golden tests as pairs of files a policy author can add without writing Swift:
 /// - `<dir>/<policy>/<name>.json` (a case) beside `<name>.expected.json` (its findings);
 /// - `<dir>/<name>.fm` (a policy with mistakes) beside `<name>.expected.txt` (the rendered diagnostics);
+/// - `<dir>/<name>.json` beside `<name>.expected.txt`: a case that cannot be read, and the error
+///   `check` prints for it;
 /// - `<dir>/<policy>/<name>.jsonl` (a caseload) with `<name>.staff.json` beside `<name>.expected.jsonl`
 ///   (every output line of `fmpolicy check <name>.jsonl --staff <name>.staff.json`).
 public struct GoldenSuite {
@@ -46,6 +48,14 @@ public struct GoldenSuite {
             if path.hasSuffix(".fm") { return runDiagnostics(path) }
             // The folder a case lies in names its policy.
             let policyName = ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent
+            let stem = (path as NSString).deletingPathExtension
+            // An error case: its expectation is a text, or its folder names no policy.
+            let isErrorCase = FileManager.default.fileExists(atPath: stem + ".expected.txt")
+                || (!FileManager.default.fileExists(atPath: stem + ".expected.json") && library.load(policyName).policy == nil)
+            if path.hasSuffix(".json"), isErrorCase {
+                if policies["ba"] == nil { policies["ba"] = library.load("ba") }
+                return runCaseError(path, policies["ba"]!)
+            }
             if policies[policyName] == nil { policies[policyName] = library.load(policyName) }
             if path.hasSuffix(".jsonl") { return runCaseload(path, policies[policyName]!) }
             return runCase(path, policies[policyName]!)
@@ -64,6 +74,27 @@ public struct GoldenSuite {
             // Compare the meaning, not the layout: re-render the expectation canonically.
             (try? JSONValue.parse(text)).map { JSONWriter.pretty(Self.canonical($0)) + "\n" } ?? text
         }
+    }
+
+    /// A case that cannot be read: the error as `check` prints it (every field of the schema is
+    /// read, so the error does not depend on a policy).
+    func runCaseError(_ path: String, _ loaded: PolicyLibrary.Loaded) -> Outcome {
+        let expectedPath = (path as NSString).deletingPathExtension + ".expected.txt"
+        guard let policy = loaded.policy else {
+            return compare(path, expectedPath: expectedPath, actual: "policy could not be loaded\n") { $0 }
+        }
+        let data = FileManager.default.contents(atPath: path) ?? Data()
+        let decoder = CaseDecoder(schema: policy.schema)
+        let actual: String = data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            do throws(CaseReadError) {
+                _ = try decoder.decode(bytes)
+                return "no error: the case can be read\n"
+            } catch {
+                return "error: " + error.rendered(file: path, bytes: bytes) + "\n"
+            }
+        }
+        return compare(path, expectedPath: expectedPath, actual: actual) { $0 }
     }
 
     /// A caseload with its staff file: every output line, in order, as `check` writes them.

@@ -79,8 +79,7 @@ enum CheckCommand {
         switch read {
         case .success(let d): decoded = d
         case .failure(let error):
-            let (line, column) = data.withUnsafeBytes { JSONScanner.lineAndColumn(of: error.offset, in: $0.bindMemory(to: UInt8.self)) }
-            Terminal.error("cannot read case \(path == "-" ? "<stdin>" : path):\(line):\(column): \(error.description)")
+            Terminal.error(data.withUnsafeBytes { error.rendered(file: path == "-" ? "<stdin>" : path, bytes: $0.bindMemory(to: UInt8.self)) })
             return ExitCode.unusableInput
         }
         let result = CaseChecker(policy: policy).check(decoded, options: options)

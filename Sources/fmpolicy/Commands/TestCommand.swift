@@ -8,11 +8,12 @@ enum TestCommand {
 
     USAGE: fmpolicy test [DIR...] [--update]
 
-      DIR        folders of golden files (default: Tests/Golden and Tests/Diagnostics)
+      DIR        folders of golden files (default: Tests/Golden and Tests/Errors)
                  <DIR>/<policy>/<name>.json     a case, checked against the folder's policy
                  <name>.expected.json           beside it: the findings it must give
                  <DIR>/<name>.fm                a policy file
                  <name>.expected.txt            beside it: the diagnostics it must give
+                 <DIR>/<name>.json + <name>.expected.txt   a case that cannot be read, and its error
 
     OPTIONS:
       --update   rewrite the expected files from the actual output and show what changed
@@ -25,7 +26,7 @@ enum TestCommand {
         let args = try Arguments(words, valueFlags: [], switchFlags: ["--update", "--help"])
         if args.has("--help") { Terminal.out(help + "\n"); return ExitCode.ok }
         var dirs = args.operands
-        if dirs.isEmpty { dirs = ["Tests/Golden", "Tests/Diagnostics"].filter { FileManager.default.fileExists(atPath: $0) } }
+        if dirs.isEmpty { dirs = ["Tests/Golden", "Tests/Errors"].filter { FileManager.default.fileExists(atPath: $0) } }
         guard !dirs.isEmpty else { throw UsageError("no golden folders given, and none in the current directory") }
         var paths: [String] = []
         for dir in dirs {

@@ -1,0 +1,68 @@
+import PolicyLang
+
+/// What the fuzz targets run on each input. Kept in the library so the test suite replays
+/// every input that once crashed through exactly the same code.
+public enum FuzzEntry {
+    /// The shipped schema and policies, loaded once.
+    public final class Shipped: @unchecked Sendable {
+        public let policies: [CheckedPolicy]
+        public let schema: CaseSchema
+        let schemaTree: SyntaxTree
+        let baseline: SyntaxTree
+
+        public init?(directory: String) {
+            let library = PolicyLibrary(searchPath: [directory])
+            let loaded = ["ilmkreis", "hannover", "berlin", "kkm"].compactMap { library.load($0).policy }
+            guard loaded.count == 4, case .success(let schemaSource) = PolicyLibrary.readSource(directory + "/case.fm"),
+                  case .success(let ba) = PolicyLibrary.readSource(directory + "/ba.fm") else { return nil }
+            policies = loaded
+            schema = loaded[0].schema
+            schemaTree = Parser.parse(schemaSource).tree
+            baseline = Parser.parse(ba).tree
+        }
+    }
+
+    /// Parse and check a policy text written as if it stood beside the shipped policies: the
+    /// text extends `ba` when it says so.
+    public static func policySource(_ bytes: UnsafeBufferPointer<UInt8>, shipped: Shipped) {
+        guard let text = String(validating: bytes, as: UTF8.self) else { return }
+        let file = SourceFile(path: "fuzz.fm", text: text)
+        let parsed = Parser.parse(file)
+        var diagnostics = parsed.diagnostics
+        if parsed.tree.header?.kind == .schema {
+            diagnostics += SchemaValidation.diagnostics(parsed.tree)
+        } else {
+            var layers = [PolicyLayer(tree: parsed.tree)]
+            // The shipped baseline, so that `extends ba` has something to extend.
+            if parsed.tree.header?.extends?.text == "ba" { layers.insert(PolicyLayer(tree: shipped.baseline), at: 0) }
+            diagnostics += PolicyChecker.check(schema: shipped.schema, schemaTree: shipped.schemaTree, layers: layers).1
+        }
+        // Rendering must hold for any span the phases produce.
+        _ = DiagnosticRenderer().render(diagnostics)
+    }
+
+    /// Read a case; whatever the bytes, the result is a case or one error.
+    public static func caseReader(_ bytes: UnsafeBufferPointer<UInt8>, shipped: Shipped) {
+        _ = try? CaseDecoder(schema: shipped.schema).decode(bytes)
+        _ = try? CaseDecoder(schema: shipped.schema).decodeStaff(bytes)
+        _ = try? JSONValue.parse(bytes)
+    }
+
+    /// Check the bytes as a case line against every shipped policy, as a caseload does.
+    public static func check(_ bytes: UnsafeBufferPointer<UInt8>, shipped: Shipped) {
+        for policy in shipped.policies {
+            var options = CheckOptions()
+            options.today = CalendarDate(year: 2025, month: 3, day: 1)!
+            let stream = CaseStream(policy: policy, options: options, countsCaseload: true)
+            var statistics = RunStatistics()
+            var tally = CaseloadTally()
+            var out: [UInt8] = []
+            stream.check(line: bytes, number: 1, into: &out, statistics: &statistics, tally: &tally)
+            _ = stream.caseloadLines(staff: [], tally: tally, stichtag: options.today)
+            if case .success(let decoded) = Result(catching: { try CaseDecoder(schema: policy.schema).decode(bytes) }) {
+                options.explain = true
+                _ = FindingsWriter.text(CaseChecker(policy: policy).check(decoded, options: options))
+            }
+        }
+    }
+}

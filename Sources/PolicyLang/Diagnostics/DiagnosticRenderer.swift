@@ -32,15 +32,27 @@ public struct DiagnosticRenderer: Sendable {
         return out
     }
 
-    private func snippet(file: SourceFile, span: Span, line: Int, column: Int) -> String {
-        let text = file.lineText(line)
+    /// Columns of a source line shown at most; a longer line is cut around the span.
+    static let maxShownColumns = 160
+
+    private func snippet(file: SourceFile, span: Span, line: Int, column originalColumn: Int) -> String {
+        var text = file.lineText(line)
+        var column = originalColumn
+        let scalars = Array(text.unicodeScalars)
+        if scalars.count > Self.maxShownColumns {
+            let from = max(0, min(column - 1 - Self.maxShownColumns / 2, scalars.count - Self.maxShownColumns))
+            let to = from + Self.maxShownColumns
+            text = (from > 0 ? "…" : "") + String(String.UnicodeScalarView(scalars[from..<to])) + (to < scalars.count ? "…" : "")
+            column = column - from + (from > 0 ? 1 : 0)
+        }
         let gutter = String(line)
         let pad = String(repeating: " ", count: gutter.count)
         // Carets cover the span on its first line only; at least one caret so an empty
         // span (end of file, a missing token) still points somewhere.
-        let (endLine, endColumn) = file.location(of: max(span.start, span.end))
+        let (endLine, endColumnInFile) = file.location(of: max(span.start, span.end))
+        let endColumn = endColumnInFile - (originalColumn - column)
         let lineLength = text.unicodeScalars.count
-        let last = endLine == line ? endColumn : lineLength + 1
+        let last = endLine == line ? min(endColumn, lineLength + 1) : lineLength + 1
         let width = max(1, last - column)
         // Keep tabs so the carets line up under tab-indented source.
         let lead = String(String.UnicodeScalarView(text.unicodeScalars.prefix(column - 1).map { $0 == "\t" ? "\t" : " " }))

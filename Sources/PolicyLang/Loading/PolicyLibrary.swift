@@ -95,12 +95,14 @@ public struct PolicyLibrary: Sendable {
                 return Loaded(policy: nil, diagnostics: diagnostics + [d])
             }
             let parsed = Parser.parse(source)
-            diagnostics += parsed.diagnostics
             guard let header = parsed.tree.header, header.kind == .policy else {
-                diagnostics.append(Diagnostic(.error, "E0016", "`\(currentPath)` is not a policy: a policy file starts with `policy NAME`",
-                                              file: source, span: Span(0, 0)))
+                // Only this, and no line of the file: it may be a case, whose content is social data.
+                let what = parsed.tree.header?.kind == .schema ? "a schema" : "not a policy"
+                diagnostics.append(Diagnostic(.error, "E0016", "`\(currentPath)` is \(what): a policy file starts with `policy NAME`",
+                                              file: nil, span: .empty))
                 return Loaded(policy: nil, diagnostics: diagnostics)
             }
+            diagnostics += parsed.diagnostics
             layers.insert(PolicyLayer(tree: parsed.tree), at: 0)
             visited.append(header.name.text)
             guard let base = header.extends else { break }

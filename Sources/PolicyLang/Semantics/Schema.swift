@@ -24,9 +24,3 @@ public final class CaseSchema: @unchecked Sendable {
     }
 }
 
-extension CaseSchema {
-    /// A schema whose root is `record` (the staff file's entries are read like a case).
-    public static func staffOnly(_ schema: CaseSchema, _ record: RecordType) -> CaseSchema {
-        CaseSchema(name: schema.name, file: schema.file, root: record, records: schema.records, enums: schema.enums)
-    }
-}

@@ -16,6 +16,8 @@ public struct Lexer {
     private var diagnostics: [Diagnostic] = []
     private var sawLineBreak = true
     private let end: Int
+    private var invalidCharacters = 0
+    static let maxInvalidCharacterErrors = 20
 
     public init(file: SourceFile, keywords: KeywordSet = .english, range: Range<Int>? = nil) {
         self.file = file
@@ -92,6 +94,14 @@ public struct Lexer {
         i += 1
         while i < end, bytes[i] & 0xC0 == 0x80 { i += 1 }
         emit(.invalid, start)
+        invalidCharacters += 1
+        // A binary or foreign file would give one error per byte; a few are enough.
+        if invalidCharacters > Lexer.maxInvalidCharacterErrors {
+            if invalidCharacters == Lexer.maxInvalidCharacterErrors + 1 {
+                diagnostics.append(Diagnostic(.error, "E0001", "more unexpected characters follow; is this a policy file?", file: file, span: Span(start, i)))
+            }
+            return
+        }
         let shown = String(decoding: bytes[start..<i], as: UTF8.self)
         diagnostics.append(Diagnostic(.error, "E0001", "unexpected character `\(shown)`", file: file, span: Span(start, i),
                                       help: shown == "\u{201E}" || shown == "\u{201C}" || shown == "\u{201D}"

@@ -71,10 +71,8 @@ public struct CaseDecoder: @unchecked Sendable {
     /// With a policy, only what the policy reads is kept; without, every field.
     public init(schema: CaseSchema, policy: CheckedPolicy? = nil) {
         self.schema = schema
-        self.root = DecodePlanBuilder.build(schema, used: policy?.fieldsRead)
-        self.staffPlan = schema.records["Fallmanager"].map { staff in
-            DecodePlanBuilder.build(CaseSchema.staffOnly(schema, staff), used: nil)
-        }
+        self.root = DecodePlanBuilder.build(root: schema.root, used: policy?.fieldsRead)
+        self.staffPlan = schema.records["Fallmanager"].map { DecodePlanBuilder.build(root: $0, used: nil) }
     }
 
     /// Reads one case. A UTF-8 byte order mark is allowed; anything after the object is an error.

@@ -61,7 +61,7 @@ struct FieldPlan {
 enum DecodePlanBuilder {
     /// `used`: the (record, slot) pairs the policy reads; strings elsewhere are validated
     /// and dropped. Nil keeps every field.
-    static func build(_ schema: CaseSchema, used: Set<FieldUse>?) -> RecordPlan {
+    static func build(root: RecordType, used: Set<FieldUse>?) -> RecordPlan {
         var records: [ObjectIdentifier: RecordPlan] = [:]
         var enums: [ObjectIdentifier: EnumPlan] = [:]
         func plan(_ type: RecordType) -> RecordPlan {
@@ -93,7 +93,7 @@ enum DecodePlanBuilder {
             default: return .unsupported(t)
             }
         }
-        return plan(schema.root)
+        return plan(root)
     }
 }
 

@@ -30,9 +30,9 @@ for t in "${targets[@]}"; do
   mkdir -p "$corpus" ".build-fuzz/findings/$t"
   # Seeds: the shipped policies and diagnostics goldens, or the examples and golden cases.
   if [ "$t" = policy-source ]; then
-    cp policies/*.fm Tests/Diagnostics/*.fm "$corpus/"
+    cp policies/*.fm Tests/Errors/policies/*.fm "$corpus/"
   else
-    cp examples/*/*.json "$corpus/"
+    cp examples/*/*.json Tests/Errors/cases/*.json "$corpus/"
     find Tests/Golden -name '*.json' ! -name '*.expected.json' -exec cp {} "$corpus/" \;
   fi
   [ -d "Tests/Fuzz/$t" ] && cp "Tests/Fuzz/$t"/* "$corpus/" 2>/dev/null || true

@@ -1,13 +1,9 @@
 import Foundation
 import PolicyRuntime
 
-/// libFuzzer target for `FuzzEntry.policySource` (see docs/robustness.md). Built normally it replays
-/// the files named on the command line, so a crashing input can be run without libFuzzer.
-private let shipped: FuzzEntry.Shipped = {
-    let directory = ProcessInfo.processInfo.environment["FMPOLICY_FUZZ_POLICIES"] ?? "policies"
-    guard let s = FuzzEntry.Shipped(directory: directory) else { fatalError("cannot load the shipped policies from \(directory)") }
-    return s
-}()
+/// libFuzzer target for `FuzzEntry.policySource` (docs/robustness.md). Built normally it replays the
+/// files named on the command line, so a stopping input can be run without libFuzzer.
+private let shipped = FuzzEntry.shippedFromEnvironment(ProcessInfo.processInfo.environment)
 
 #if FUZZING
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -19,10 +15,8 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 @main
 struct Replay {
     static func main() {
-        for path in CommandLine.arguments.dropFirst() {
-            guard let data = FileManager.default.contents(atPath: path) else { continue }
-            data.withUnsafeBytes { FuzzEntry.policySource($0.bindMemory(to: UInt8.self), shipped: shipped) }
-            print("ok \(path)")
+        FuzzEntry.replay(Array(CommandLine.arguments.dropFirst()), read: { FileManager.default.contents(atPath: $0).map(Array.init) }) {
+            FuzzEntry.policySource($0, shipped: shipped)
         }
     }
 }

@@ -87,8 +87,7 @@ extension PolicyChecker {
             }
             return node(.isTest(e, test), .bool, scope, span)
         case .conditional(let c, let a, let b, _):
-            let cond = check(c, expected: nil, scope: &scope)
-            requireBool(cond, "the condition of `if`", scope)
+            let cond = checkCondition(c, "the condition of `if`", scope: &scope)
             let x = check(a, expected: expected, scope: &scope)
             let y = check(b, expected: expected ?? x.type, scope: &scope)
             guard let t = PolicyChecker.unify(x.type, y.type) else {
@@ -119,14 +118,17 @@ extension PolicyChecker {
         var checked: CheckedExpr?
         if let binder {
             inner.locals = [(binder.text, .record(schema.root))]
-            if let condition {
-                let c = check(condition, expected: nil, scope: &inner)
-                requireBool(c, "`where`", inner)
-                checked = c
-            }
+            checked = condition.map { checkCondition($0, "`where`", scope: &inner) }
         }
         caseloadAccumulators.append(checked)
         return node(.caseloadCount(caseloadAccumulators.count - 1), .integer, scope, span)
+    }
+
+    /// Checks a condition (`when`, `where`, `if`): an expression that must be a `bool`.
+    mutating func checkCondition(_ expr: Expr, _ what: String, scope: inout Scope) -> CheckedExpr {
+        let c = check(expr, expected: nil, scope: &scope)
+        requireBool(c, what, scope)
+        return c
     }
 
     mutating func requireBool(_ e: CheckedExpr, _ what: String, _ scope: Scope) {
@@ -407,12 +409,7 @@ extension PolicyChecker {
         // added in an extending policy never breaks a base policy's expressions.
         if let binder { scope.locals.append((binder.text, element)) }
         defer { if binder != nil { scope.locals.removeLast() } }
-        var checkedCondition: CheckedExpr?
-        if let condition {
-            let c = check(condition, expected: nil, scope: &scope)
-            requireBool(c, "`where`", scope)
-            checkedCondition = c
-        }
+        let checkedCondition = condition.map { checkCondition($0, "`where`", scope: &scope) }
         var checkedKey: CheckedExpr?
         if let key {
             let k = check(key, expected: nil, scope: &scope)

@@ -76,12 +76,7 @@ public struct PolicyChecker {
                     report("E0211", "records belong in the schema (`\(schema.file.path)`), not in a policy", file, r.name.span)
                 case .rule(let r):
                     let id = r.id.text
-                    if let first = declaredHere[id] {
-                        report("E0302", "rule `\(id)` is declared twice", file, r.id.span,
-                               notes: [DiagnosticNote("first declared here", file: file, span: first)])
-                        continue
-                    }
-                    declaredHere[id] = r.id.span
+                    guard claimRuleID(r.id, file, &declaredHere) else { continue }
                     let entry = RuleEntry(decl: r, file: file, definedIn: layer.id, citation: citation, isOverride: decl.isOverride,
                                           documentation: decl.leadingComments)
                     if decl.isOverride {
@@ -121,12 +116,7 @@ public struct PolicyChecker {
                     ruleIndex = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($0.element.decl.id.text, $0.offset) })
                 case .adoption(let a):
                     let id = a.id.text
-                    if let first = declaredHere[id] {
-                        report("E0302", "rule `\(id)` is declared twice", file, a.id.span,
-                               notes: [DiagnosticNote("first declared here", file: file, span: first)])
-                        continue
-                    }
-                    declaredHere[id] = a.id.span
+                    guard claimRuleID(a.id, file, &declaredHere) else { continue }
                     guard let i = ruleIndex[id] else {
                         report("E0308", "`adopt rule \(id)`, but no base policy has a rule `\(id)`", file, a.id.span,
                                help: Suggestions.help(for: id, among: Array(ruleIndex.keys)))
@@ -169,6 +159,17 @@ public struct PolicyChecker {
                              rules: checkedRules, file: last.tree.file)
         policy.caseloadKey = caseloadKey
         return policy
+    }
+
+    /// A rule id may be declared (or adopted) once per file; false, with an error, the second time.
+    mutating func claimRuleID(_ id: Name, _ file: SourceFile, _ declaredHere: inout [String: Span]) -> Bool {
+        if let first = declaredHere[id.text] {
+            report("E0302", "rule `\(id.text)` is declared twice", file, id.span,
+                   notes: [DiagnosticNote("first declared here", file: file, span: first)])
+            return false
+        }
+        declaredHere[id.text] = id.span
+        return true
     }
 
     mutating func checkHeader(_ tree: SyntaxTree, isRoot: Bool) {

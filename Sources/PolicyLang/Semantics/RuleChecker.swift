@@ -20,23 +20,13 @@ extension PolicyChecker {
         if r.isCaseload, schema.records["Fallmanager"] == nil {
             report("E0330", "caseload rules need a record `Fallmanager` in the schema (the staff file's entries)", file, r.id.span)
         }
-        var guardExpr: CheckedExpr?
-        if let g = r.guardCondition {
-            let e = check(g, expected: nil, scope: &scope)
-            requireBool(e, "`when`", scope)
-            guardExpr = e
-        }
+        let guardExpr = r.guardCondition.map { checkCondition($0, "`when`", scope: &scope) }
         var outcomes: [CheckedOutcome] = []
         for outcome in r.outcomes {
             switch outcome {
             case .finding(let severity, let condition, let due, let message, let span):
                 let sev = checkSeverity(severity, scope: &scope)
-                var cond: CheckedExpr?
-                if let condition {
-                    let c = check(condition, expected: nil, scope: &scope)
-                    requireBool(c, "`when`", scope)
-                    cond = c
-                }
+                let cond = condition.map { checkCondition($0, "`when`", scope: &scope) }
                 var dueExpr: CheckedExpr?
                 if let due {
                     let d = check(due, expected: nil, scope: &scope)

@@ -22,6 +22,22 @@ public enum FuzzEntry {
         }
     }
 
+    /// The shipped policies for a fuzz target: `FMPOLICY_FUZZ_POLICIES`, else `./policies`.
+    public static func shippedFromEnvironment(_ environment: [String: String]) -> Shipped {
+        let directory = environment["FMPOLICY_FUZZ_POLICIES"] ?? "policies"
+        guard let s = Shipped(directory: directory) else { fatalError("cannot load the shipped policies from \(directory)") }
+        return s
+    }
+
+    /// A fuzz target built without libFuzzer: runs each named file once.
+    public static func replay(_ paths: [String], read: (String) -> [UInt8]?, through entry: (UnsafeBufferPointer<UInt8>) -> Void) {
+        for path in paths {
+            guard let bytes = read(path) else { print("cannot read \(path)"); continue }
+            bytes.withUnsafeBufferPointer(entry)
+            print("ok \(path)")
+        }
+    }
+
     /// Parse and check a policy text written as if it stood beside the shipped policies: the
     /// text extends `ba` when it says so.
     public static func policySource(_ bytes: UnsafeBufferPointer<UInt8>, shipped: Shipped) {

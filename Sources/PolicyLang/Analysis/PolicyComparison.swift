@@ -47,36 +47,7 @@ public struct PolicyComparison: Sendable {
     }
 
     static func view(_ rule: CheckedRule, in policy: CheckedPolicy) -> RuleView {
-        var severities: [String] = []
-        func add(_ s: CheckedSeverity) {
-            switch s {
-            case .fixed(let f): if !severities.contains(f.rawValue) { severities.append(f.rawValue) }
-            case .computed(let e):
-                // The severities a computed one can take: the constants it chooses between.
-                var stack = [e]
-                while let x = stack.popLast() {
-                    if case .constant(.severity(let f)) = x.kind, !severities.contains(f.rawValue) { severities.append(f.rawValue) }
-                    x.forEachChild { stack.append($0) }
-                }
-            }
-        }
-        var expressions: [CheckedExpr] = rule.guardCondition.map { [$0] } ?? []
-        expressions += rule.accumulators.compactMap { $0 }
-        for outcome in rule.outcomes {
-            switch outcome {
-            case .finding(let s, let c, let d, let m, _):
-                add(s)
-                if case .computed(let e) = s { expressions.append(e) }
-                expressions += [c, d].compactMap { $0 }
-                expressions += m.parts.compactMap { if case .value(let e) = $0 { return e }; return nil }
-            case .deadline(let d, let overdue, let upcoming, let missing, _):
-                expressions.append(d)
-                for b in [overdue, upcoming, missing].compactMap({ $0 }) {
-                    add(b.severity)
-                    if case .computed(let e) = b.severity { expressions.append(e) }
-                }
-            }
-        }
+        let expressions = rule.expressions
         var used = Set<Int>()
         var stack = expressions
         while let e = stack.popLast() {
@@ -89,8 +60,7 @@ public struct PolicyComparison: Sendable {
             parameters[policy.values[i].name] = policy.values[i].expression.sourceText
         }
         let origin = "\(rule.file.path.split(separator: "/").last.map(String.init) ?? rule.file.path):\(rule.file.location(of: rule.span.start).line)"
-        let ranked = FindingSeverity.allCases.map(\.rawValue).filter(severities.contains)
-        return RuleView(source: rule.source, severities: ranked.joined(separator: "/"), origin: origin,
+        return RuleView(source: rule.source, severities: rule.possibleSeverities.map(\.rawValue).joined(separator: "/"), origin: origin,
                         text: rule.file.text(of: rule.span), parameters: parameters, isCaseload: rule.isCaseload)
     }
 }

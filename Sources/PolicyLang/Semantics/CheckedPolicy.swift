@@ -113,6 +113,53 @@ public struct CheckedRule: Sendable {
     public let documentation: [Comment]
 }
 
+extension CheckedRule {
+    /// Every expression the rule evaluates: guard, caseload counts, conditions, due dates,
+    /// computed severities and message holes (for analyses that walk a rule).
+    public var expressions: [CheckedExpr] {
+        var all: [CheckedExpr] = [guardCondition].compactMap { $0 } + accumulators.compactMap { $0 }
+        func add(_ s: CheckedSeverity) { if case .computed(let e) = s { all.append(e) } }
+        func add(_ m: CheckedMessage) { all += m.parts.compactMap { if case .value(let e) = $0 { return e }; return nil } }
+        for outcome in outcomes {
+            switch outcome {
+            case .finding(let s, let c, let d, let m, _):
+                add(s)
+                all += [c, d].compactMap { $0 }
+                add(m)
+            case .deadline(let d, let overdue, let upcoming, let missing, _):
+                all.append(d)
+                for b in [overdue, upcoming, missing].compactMap({ $0 }) { add(b.severity); add(b.message) }
+            }
+        }
+        return all
+    }
+
+    /// The severities the rule's outcomes can give; a computed one counts as each severity
+    /// constant it chooses between.
+    public var possibleSeverities: [FindingSeverity] {
+        var found = Set<FindingSeverity>()
+        func add(_ s: CheckedSeverity) {
+            switch s {
+            case .fixed(let f): found.insert(f)
+            case .computed(let e):
+                var stack = [e]
+                while let x = stack.popLast() {
+                    if case .constant(.severity(let f)) = x.kind { found.insert(f) }
+                    x.forEachChild { stack.append($0) }
+                }
+            }
+        }
+        for outcome in outcomes {
+            switch outcome {
+            case .finding(let s, _, _, _, _): add(s)
+            case .deadline(_, let overdue, let upcoming, let missing, _):
+                for b in [overdue, upcoming, missing].compactMap({ $0 }) { add(b.severity) }
+            }
+        }
+        return FindingSeverity.allCases.filter(found.contains)
+    }
+}
+
 /// A parameter or definition after merging the `extends` chain.
 public struct CheckedValue: Sendable {
     public enum Kind: String, Sendable { case parameter, definition }

@@ -110,23 +110,7 @@ extension CheckedPolicy {
     var fieldsRead: Set<FieldUse> {
         var used = Set<FieldUse>()
         var stack: [CheckedExpr] = values.map(\.expression)
-        for rule in rules {
-            stack += [rule.guardCondition].compactMap { $0 } + rule.accumulators.compactMap { $0 }
-            for outcome in rule.outcomes {
-                switch outcome {
-                case .finding(let s, let c, let d, let m, _):
-                    if case .computed(let e) = s { stack.append(e) }
-                    stack += [c, d].compactMap { $0 }
-                    stack += m.parts.compactMap { if case .value(let e) = $0 { return e }; return nil }
-                case .deadline(let d, let o, let u, let m, _):
-                    stack.append(d)
-                    for b in [o, u, m].compactMap({ $0 }) {
-                        if case .computed(let e) = b.severity { stack.append(e) }
-                        stack += b.message.parts.compactMap { if case .value(let e) = $0 { return e }; return nil }
-                    }
-                }
-            }
-        }
+        for rule in rules { stack += rule.expressions }
         if let k = caseloadKey { stack.append(k) }
         while let e = stack.popLast() {
             switch e.kind {

@@ -37,10 +37,11 @@ for t in "${targets[@]}"; do
   fi
   [ -d "Tests/Fuzz/$t" ] && cp "Tests/Fuzz/$t"/* "$corpus/" 2>/dev/null || true
   echo "== $t: $seconds s"
-  # -detect_leaks=0: Swift keeps class references inside multi-payload enums with tag bits that
-  # LeakSanitizer cannot follow, so it reports reachable memory as leaked. Growth is bounded by
-  # -rss_limit_mb and -malloc_limit_mb instead, which stop the run like a crash would.
-  FMPOLICY_FUZZ_POLICIES=policies ".build-fuzz/bin/$t" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  # detect_leaks=0, for libFuzzer and for ASan's own check at exit: Swift keeps class
+  # references inside multi-payload enums with tag bits that LeakSanitizer cannot follow, so it
+  # reports reachable memory as leaked. Growth is bounded by -rss_limit_mb and
+  # -malloc_limit_mb instead, which stop the run like a crash would.
+  ASAN_OPTIONS=detect_leaks=0 FMPOLICY_FUZZ_POLICIES=policies ".build-fuzz/bin/$t" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -malloc_limit_mb=1024 -detect_leaks=0 \
     -artifact_prefix=".build-fuzz/findings/$t/" -print_final_stats=1 2>&1 | tee ".build-fuzz/$t.log" | grep -E "^#[0-9]+ *(DONE|INITED)|stat::|ERROR|SUMMARY" || true
 done

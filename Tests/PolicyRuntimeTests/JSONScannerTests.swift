@@ -1,6 +1,19 @@
 import XCTest
 @testable import PolicyRuntime
 
+/// A seeded generator, so randomised tests check the same inputs on every run.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
 final class JSONScannerTests: XCTestCase {
     // MARK: Helpers
 
@@ -65,6 +78,25 @@ final class JSONScannerTests: XCTestCase {
     }
 
     // MARK: Error messages and offsets
+
+    /// The word-at-a-time string scan jumps to the lowest marked byte, so that lane must be
+    /// the first special byte exactly, whatever follows it.
+    func testFirstSpecialByteOfAWordIsExact() {
+        func isSpecial(_ b: UInt8) -> Bool { b == 0x22 || b == 0x5C || b < 0x20 || b >= 0x80 }
+        var generator = SplitMix64(seed: 20261123)   // fixed: the same words on every run
+        let interesting: [UInt8] = [0x00, 0x01, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x7F, 0x80, 0xA0, 0xC3, 0xFF, 0x61]
+        for _ in 0..<200_000 {
+            var bytes = [UInt8](repeating: 0, count: 8)
+            for i in 0..<8 { bytes[i] = Bool.random(using: &generator) ? interesting.randomElement(using: &generator)! : UInt8.random(in: 0...255, using: &generator) }
+            let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+            let marks = JSONScanner.specialBytes(word)
+            if let first = bytes.firstIndex(where: isSpecial) {
+                XCTAssertEqual(marks.trailingZeroBitCount >> 3, first, "\(bytes)")
+            } else {
+                XCTAssertEqual(marks, 0, "\(bytes)")
+            }
+        }
+    }
 
     func testStructuralErrors() {
         assertError("", "empty input", at: 0)

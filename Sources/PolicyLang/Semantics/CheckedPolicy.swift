@@ -90,7 +90,9 @@ public enum CheckedOutcome: Sendable {
     }
 }
 
-public struct CheckedRule: Sendable {
+/// A class, not a struct: every case reads every rule, and a struct of a dozen references
+/// would be copied (and each reference retained) each time.
+public final class CheckedRule: Sendable {
     public let id: String
     public let title: String
     /// The cited section ("§3", "IV.4").
@@ -111,6 +113,26 @@ public struct CheckedRule: Sendable {
     /// The extending policy that adopted this rule under its own section, if any.
     public let adoptedBy: String?
     public let documentation: [Comment]
+
+    public init(id: String, title: String, section: String, source: String, isCaseload: Bool,
+                accumulators: [CheckedExpr?], guardCondition: CheckedExpr?, outcomes: [CheckedOutcome],
+                definedIn: String, file: SourceFile, span: Span, isOverride: Bool, adoptedBy: String?,
+                documentation: [Comment]) {
+        self.id = id
+        self.title = title
+        self.section = section
+        self.source = source
+        self.isCaseload = isCaseload
+        self.accumulators = accumulators
+        self.guardCondition = guardCondition
+        self.outcomes = outcomes
+        self.definedIn = definedIn
+        self.file = file
+        self.span = span
+        self.isOverride = isOverride
+        self.adoptedBy = adoptedBy
+        self.documentation = documentation
+    }
 }
 
 extension CheckedRule {

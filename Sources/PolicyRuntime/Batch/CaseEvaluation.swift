@@ -21,7 +21,7 @@ public struct CaseEvaluation {
         var value = Value.absent
         for name in path {
             guard let r = record, let t = type, let slot = t.fieldIndex[name] else { return .absent }
-            value = r.fields[slot]
+            value = r[slot]
             if case .record(let inner) = value, case .record(let innerType) = t.fields[slot].type.base {
                 record = inner; type = innerType
             } else {

@@ -85,9 +85,9 @@ public struct CaseStream: Sendable {
         var lines: [String] = []
         var known = Set<String>()
         for member in staff {
-            guard case .string(let id) = member.fields[idSlot] else { continue }
+            guard case .string(let id) = member[idSlot] else { continue }
             known.insert(id)
-            var ev = Evaluator(policy: policy, root: RecordValue(fields: []), stichtag: stichtag)
+            var ev = Evaluator(policy: policy, root: RecordValue.make([]), stichtag: stichtag)
             ev.staff = member
             var findings: [Finding] = []
             let counts = tally.counts[id] ?? caseloadRules.map { [Int](repeating: 0, count: $0.accumulators.count) }

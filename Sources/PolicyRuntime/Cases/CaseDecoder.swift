@@ -29,16 +29,16 @@ public final class DecodedCase: @unchecked Sendable {
         for (slot, field) in type.fields.enumerated() {
             switch field.type.base {
             case .record(let inner):
-                if case .record(let r) = record.fields[slot], let replaced = dropping(after: t, from: r, type: inner) {
+                if case .record(let r) = record[slot], let replaced = dropping(after: t, from: r, type: inner) {
                     if fields == nil { fields = record.fields }
                     fields![slot] = .record(replaced)
                 }
             case .list(.record(let element)):
-                guard case .list(var entries) = record.fields[slot] else { continue }
+                guard case .list(var entries) = record[slot] else { continue }
                 var listChanged = false
                 if let dateSlot = field.datedBy {
                     func after(_ entry: Value) -> Bool {
-                        guard case .record(let r) = entry, case .date(let d) = r.fields[dateSlot] else { return false }
+                        guard case .record(let r) = entry, case .date(let d) = r[dateSlot] else { return false }
                         return d > t
                     }
                     if entries.contains(where: after) { entries.removeAll(where: after); listChanged = true }
@@ -57,7 +57,7 @@ public final class DecodedCase: @unchecked Sendable {
             default: continue
             }
         }
-        return fields.map(RecordValue.init)
+        return fields.map(RecordValue.make)
     }
 }
 
@@ -78,27 +78,27 @@ public struct CaseDecoder: @unchecked Sendable {
     /// Reads one case. A UTF-8 byte order mark is allowed; anything after the object is an error.
     public func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(CaseReadError) -> DecodedCase {
         var scanner = JSONScanner.skippingBOM(bytes)
-        var path = CasePath()
+        var stack = ValueStack()
         do {
             scanner.skipWhitespace()
             if scanner.isAtEnd { throw CaseReadError(path: "", message: "the input is empty; expected a case object", offset: 0) }
             guard try scanner.peekKind() == .object else {
                 throw CaseReadError(path: "", message: "expected a case object `{…}`", offset: scanner.offset)
             }
-            let record = try readRecord(root, &scanner, &path)
+            let record = try readRecord(root, &scanner, &stack)
             try scanner.expectEnd()
             var id = ""
-            if let slot = schema.idField, case .string(let s) = record.fields[slot] { id = s }
+            if let slot = schema.idField, case .string(let s) = record[slot] { id = s }
             var stichtag: CalendarDate?
-            if let slot = schema.stichtagField, case .date(let d) = record.fields[slot] { stichtag = d }
+            if let slot = schema.stichtagField, case .date(let d) = record[slot] { stichtag = d }
             return DecodedCase(id: id, stichtag: stichtag, root: record)
         } catch var error as CaseReadError {
             error.caseID = Self.peekID(bytes)
             throw error
-        } catch let error as JSONSyntaxError {
-            throw CaseReadError(path: path.description, message: "invalid JSON: \(error.message)", offset: error.offset, caseID: Self.peekID(bytes))
         } catch {
-            throw CaseReadError(path: path.description, message: "\(error)", offset: scanner.offset)
+            var failure = DecodeFailure(error)
+            failure.caseID = Self.peekID(bytes)
+            throw failure.caseReadError
         }
     }
 
@@ -130,7 +130,7 @@ public struct CaseDecoder: @unchecked Sendable {
             throw CaseReadError(path: "", message: "the schema has no record `Fallmanager` for the staff file", offset: 0)
         }
         var scanner = JSONScanner.skippingBOM(bytes)
-        var path = CasePath()
+        var stack = ValueStack()
         do {
             scanner.skipWhitespace()
             if scanner.isAtEnd { throw CaseReadError(path: "", message: "the staff file is empty", offset: 0) }
@@ -141,68 +141,72 @@ public struct CaseDecoder: @unchecked Sendable {
             var entries: [RecordValue]?
             while let key = try scanner.nextKey() {
                 guard key.equals("fallmanager") else { try scanner.skipValue(); continue }
-                path.push("fallmanager")
-                guard let staffPlan, case .list(let items) = try readValue(.list(.record(staffPlan)), &scanner, &path) else { continue }
+                guard let staffPlan else { continue }
+                let list: Value
+                do { list = try readValue(.list(.record(staffPlan)), &scanner, &stack) } catch { throw DecodeFailure(error, in: .key("fallmanager")) }
+                guard case .list(let items) = list else { continue }
                 entries = items.compactMap { if case .record(let r) = $0 { return r }; return nil }
-                path.pop()
             }
             try scanner.expectEnd()
             guard let entries else { throw CaseReadError(path: "fallmanager", message: "is missing", offset: 0) }
             return entries
         } catch let error as CaseReadError {
             throw error
-        } catch let error as JSONSyntaxError {
-            throw CaseReadError(path: path.description, message: "invalid JSON: \(error.message)", offset: error.offset)
         } catch {
-            throw CaseReadError(path: path.description, message: "\(error)", offset: scanner.offset)
+            throw DecodeFailure(error).caseReadError
         }
     }
 
-    private func readRecord(_ plan: RecordPlan, _ scanner: inout JSONScanner, _ path: inout CasePath) throws -> RecordValue {
+    // Reading builds no path on the way down: a failure collects the keys and indices on its
+    // way back up (`DecodeFailure(_:in:)`), which costs nothing for the cases that are fine.
+
+    private func readRecord(_ plan: RecordPlan, _ scanner: inout JSONScanner, _ stack: inout ValueStack) throws -> RecordValue {
         let start = scanner.offset
         try scanner.beginObject()
-        let fields = plan.fields
-        var values = [Value](repeating: .absent, count: fields.count)
-        var seen = 0 as UInt64   // records have fewer than 64 fields (checked when the plan is built)
-        while let key = try scanner.nextKey() {
-            let slot = key.withBytes { plan.slot(of: $0) }
-            guard let slot else {
-                // Unknown extra fields are ignored, but must still be valid JSON.
-                try scanner.skipValue()
-                continue
+        let base = try plan.fields.withUnsafeBufferPointer { fields in
+            // Borrowed through the buffer: indexing the array would copy each field's plan.
+            let base = stack.pushAbsent(fields.count)
+            var seen = 0 as UInt64   // records have fewer than 64 fields (checked when the plan is built)
+            while let key = try scanner.nextKey() {
+                let slot = key.withBytes { plan.slot(of: $0) }
+                guard let slot else {
+                    // Unknown extra fields are ignored, but must still be valid JSON.
+                    try scanner.skipValue()
+                    continue
+                }
+                if seen & (1 << UInt64(slot)) != 0 {
+                    throw DecodeFailure(message: "appears twice in the same object", offset: key.offset, path: [.key(fields[slot].nameString)])
+                }
+                seen |= 1 << UInt64(slot)
+                let value: Value
+                do { value = try readValue(fields[slot].value, &scanner, &stack) } catch { throw DecodeFailure(error, in: .key(fields[slot].nameString)) }
+                stack[base + slot] = value
             }
-            path.push(fields[slot].nameString)
-            if seen & (1 << UInt64(slot)) != 0 {
-                throw CaseReadError(path: path.description, message: "appears twice in the same object", offset: key.offset)
+            try plan.absentRules.withUnsafeBufferPointer { rules throws in
+                for slot in rules.indices where stack[base + slot].isAbsent {
+                    let rule = rules[slot]
+                    if rule.isList { stack[base + slot] = .list([]); continue }
+                    guard rule.required else { continue }
+                    if rule.requiredUnless >= 0, !stack[base + rule.requiredUnless].isAbsent { continue }
+                    let why = rule.requiredUnless >= 0 ? " (it may be absent only while `\(fields[rule.requiredUnless].nameString)` is set)" : ""
+                    throw DecodeFailure(message: (seen & (1 << UInt64(slot)) != 0 ? "must not be null" : "is missing") + why,
+                                        offset: start, path: [.key(fields[slot].nameString)])
+                }
             }
-            seen |= 1 << UInt64(slot)
-            values[slot] = try readValue(fields[slot].value, &scanner, &path)
-            path.pop()
+            return base
         }
-        for slot in fields.indices {
-            let field = fields[slot]
-            guard values[slot].isAbsent else { continue }
-            if field.isList { values[slot] = .list([]); continue }
-            guard field.required else { continue }
-            if let other = field.requiredUnless, !values[other].isAbsent { continue }
-            path.push(field.nameString)
-            defer { path.pop() }
-            let why = field.requiredUnless.map { " (it may be absent only while `\(fields[$0].nameString)` is set)" } ?? ""
-            throw CaseReadError(path: path.description, message: (seen & (1 << UInt64(slot)) != 0 ? "must not be null" : "is missing") + why,
-                                offset: start)
-        }
-        return RecordValue(fields: values)
+        return stack.popRecord(from: base)
     }
 
-    private func readValue(_ plan: ValuePlan, _ scanner: inout JSONScanner, _ path: inout CasePath) throws -> Value {
+    private func readValue(_ plan: ValuePlan, _ scanner: inout JSONScanner, _ stack: inout ValueStack) throws -> Value {
         let kind = try scanner.peekKind()
         if kind == .null {
             try scanner.readNull()
             return .absent
         }
         let offset = scanner.offset
-        func mismatch(_ expected: String) -> CaseReadError {
-            CaseReadError(path: path.description, message: "expected \(expected), found \(CaseDecoder.describe(kind))", offset: offset)
+        func mismatch(_ expected: String) -> DecodeFailure {
+            DecodeFailure(message: "expected \(expected), found \(CaseDecoder.describe(kind))", offset: offset)
         }
         switch plan {
         case .string(let keep):
@@ -225,14 +229,14 @@ public struct CaseDecoder: @unchecked Sendable {
                 let (v, overflow) = d.significand.multipliedReportingOverflow(by: Int64(pow10(d.exponent)))
                 if !overflow { return .decimal(DecimalNumber(significand: v, scale: 0)) }
             }
-            throw CaseReadError(path: path.description, message: "number out of range", offset: offset)
+            throw DecodeFailure(message: "number out of range", offset: offset)
         case .date:
             guard kind == .string else { throw mismatch("a date \"YYYY-MM-DD\"") }
             let text = try scanner.readStringBytes()
             guard let date = text.withBytes({ CalendarDate.parse(isoBytes: $0) }) else {
                 // The value itself is not shown: it may be a birth date.
                 let shape = text.withBytes { CaseDecoder.dateProblem($0) }
-                throw CaseReadError(path: path.description, message: "not a valid date: \(shape)", offset: offset)
+                throw DecodeFailure(message: "not a valid date: \(shape)", offset: offset)
             }
             return .date(date)
         case .enumeration(let e):
@@ -241,29 +245,28 @@ public struct CaseDecoder: @unchecked Sendable {
             if let index = text.withBytes({ e.index(of: $0) }) { return .enumCase(index) }
             let shown = CaseDecoder.isCodeLike(text.string) ? "`\(text.string)`" : "value"
             let help = Suggestions.closest(to: text.string, among: e.type.cases).map { "; did you mean `\($0)`?" } ?? ""
-            throw CaseReadError(path: path.description,
-                                message: "unknown \(e.type.name) \(shown); expected one of \(e.type.cases.joined(separator: ", "))\(help)", offset: offset)
+            throw DecodeFailure(message: "unknown \(e.type.name) \(shown); expected one of \(e.type.cases.joined(separator: ", "))\(help)",
+                                offset: offset)
         case .record(let r):
             guard kind == .object else { throw mismatch("an object") }
-            return .record(try readRecord(r, &scanner, &path))
+            return .record(try readRecord(r, &scanner, &stack))
         case .list(let element):
             guard kind == .array else { throw mismatch("a list `[…]`") }
             try scanner.beginArray()
-            var items: [Value] = []
+            let base = stack.count
             var index = 0
             while try scanner.nextElement() {
-                path.push(index: index)
-                let item = try readValue(element, &scanner, &path)
+                let item: Value
+                do { item = try readValue(element, &scanner, &stack) } catch { throw DecodeFailure(error, in: .index(index)) }
                 if item.isAbsent {
-                    throw CaseReadError(path: path.description, message: "a list entry cannot be null", offset: scanner.offset)
+                    throw DecodeFailure(message: "a list entry cannot be null", offset: scanner.offset, path: [.index(index)])
                 }
-                items.append(item)
-                path.pop()
+                stack.push(item)
                 index += 1
             }
-            return .list(items)
+            return .list(stack.popArray(from: base))
         case .unsupported(let type):
-            throw CaseReadError(path: path.description, message: "the schema gives this field a type cases cannot hold (`\(type)`)", offset: offset)
+            throw DecodeFailure(message: "the schema gives this field a type cases cannot hold (`\(type)`)", offset: offset)
         }
     }
 
@@ -303,13 +306,10 @@ extension String {
     init(format2 n: Int) { self = n < 10 ? "0\(n)" : String(n) }
 }
 
-/// The JSON path being read, for error messages.
+/// A JSON path, for error messages: `fallmanagement.fortfuehrungspruefungen[2].datum`.
 struct CasePath: CustomStringConvertible {
     enum Component { case key(String), index(Int) }
-    private var components: [Component] = []
-    mutating func push(_ key: String) { components.append(.key(key)) }
-    mutating func push(index: Int) { components.append(.index(index)) }
-    mutating func pop() { components.removeLast() }
+    var components: [Component] = []
     var description: String {
         var out = ""
         for c in components {
@@ -319,5 +319,101 @@ struct CasePath: CustomStringConvertible {
             }
         }
         return out
+    }
+}
+
+/// A case that cannot be read, on its way up from where reading failed: each enclosing
+/// object and list adds its key or index.
+struct DecodeFailure: Error {
+    let message: String
+    let offset: Int
+    /// Innermost first.
+    var reversedPath: [CasePath.Component]
+    var caseID: String?
+
+    init(message: String, offset: Int, path: [CasePath.Component] = []) {
+        self.message = message; self.offset = offset; self.reversedPath = path
+    }
+
+    /// `error` (a failure from further down, or the scanner's syntax error) inside `component`.
+    init(_ error: any Error, in component: CasePath.Component? = nil) {
+        switch error {
+        case let failure as DecodeFailure: self = failure
+        case let syntax as JSONSyntaxError: self.init(message: "invalid JSON: \(syntax.message)", offset: syntax.offset)
+        default: self.init(message: "\(error)", offset: 0)
+        }
+        if let component { reversedPath.append(component) }
+    }
+
+    var caseReadError: CaseReadError {
+        CaseReadError(path: CasePath(components: reversedPath.reversed()).description, message: message, offset: offset, caseID: caseID)
+    }
+}
+
+/// The values of the records and lists being read, one stack per case: a record's fields
+/// and a list's entries are collected here and moved into an allocation of exactly the right
+/// size when they are complete.
+struct ValueStack: ~Copyable {
+    private var base: UnsafeMutablePointer<Value>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init() {
+        capacity = 256
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+
+    private mutating func reserve(_ n: Int) {
+        guard count + n > capacity else { return }
+        let grown = max(capacity * 2, count + n)
+        let moved = UnsafeMutablePointer<Value>.allocate(capacity: grown)
+        moved.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = grown
+    }
+
+    /// `n` absent values; returns the index of the first.
+    mutating func pushAbsent(_ n: Int) -> Int {
+        reserve(n)
+        let first = count
+        (base + first).initialize(repeating: .absent, count: n)
+        count += n
+        return first
+    }
+
+    mutating func push(_ value: Value) {
+        reserve(1)
+        (base + count).initialize(to: value)
+        count += 1
+    }
+
+    subscript(index: Int) -> Value {
+        get { base[index] }
+        set { base[index] = newValue }
+    }
+
+    /// The values from `first` on, as a record.
+    mutating func popRecord(from first: Int) -> RecordValue {
+        let record = RecordValue.make(moving: base + first, count: count - first)
+        count = first
+        return record
+    }
+
+    /// The values from `first` on, as an array.
+    mutating func popArray(from first: Int) -> [Value] {
+        let n = count - first
+        let source = base + first
+        let array = [Value](unsafeUninitializedCapacity: n) { buffer, initialized in
+            if n > 0 { buffer.baseAddress!.moveInitialize(from: source, count: n) }
+            initialized = n
+        }
+        count = first
+        return array
     }
 }

@@ -6,11 +6,15 @@ import PolicyLang
 final class RecordPlan: @unchecked Sendable {
     let type: RecordType
     var fields: [FieldPlan] = [] { didSet { index() } }
+    /// What each slot needs when it is absent, kept apart from `fields` so that checking it
+    /// copies no references.
+    private(set) var absentRules: [AbsentRule] = []
     /// Field slots by (key length, first byte): a key is compared with at most a few names.
     private var buckets: [[Int]] = []
     init(type: RecordType) { self.type = type }
 
     private func index() {
+        absentRules = fields.map { AbsentRule(isList: $0.isList, required: $0.required, requiredUnless: $0.requiredUnless ?? -1) }
         buckets = Array(repeating: [], count: 64)
         for (slot, f) in fields.enumerated() { buckets[Self.bucket(f.name.count, f.name.first ?? 0)].append(slot) }
     }
@@ -47,6 +51,14 @@ indirect enum ValuePlan {
     case list(ValuePlan)
     /// A schema type that case JSON cannot hold.
     case unsupported(PolicyType)
+}
+
+/// An absent list is empty; an absent required field is an error unless its
+/// `requiredUnless` slot (-1: none) is set.
+struct AbsentRule {
+    let isList: Bool
+    let required: Bool
+    let requiredUnless: Int
 }
 
 struct FieldPlan {

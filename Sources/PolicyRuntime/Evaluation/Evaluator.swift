@@ -27,9 +27,9 @@ struct Evaluator {
         case .constant(let v): return v
         case .stichtag: return .date(stichtag)
         case .due: return due.map(Value.date) ?? .absent
-        case .rootField(let slot): return slot >= 0 ? root.fields[slot] : .absent
+        case .rootField(let slot): return slot >= 0 ? root[slot] : .absent
         case .field(let base, let slot):
-            if case .record(let r) = evaluate(base) { return r.fields[slot] }
+            if case .record(let r) = evaluate(base) { return r[slot] }
             return .absent
         case .local(let slot): return locals[slot]
         case .value(let i):

@@ -545,64 +545,93 @@ public struct JSONScanner {
     /// Scans the string whose opening quote is at `offset`, validating UTF-8, control
     /// characters and escapes. With `collect`, escaped strings are unescaped into a copy;
     /// strings without escapes are always returned as a slice of the input.
+    @inline(__always)
     private mutating func scanString(collect: Bool) throws(JSONSyntaxError) -> JSONStringBytes {
         let quote = offset
+        let count = bytes.count
+        var index = quote + 1
+        // Most strings of a case (keys, dates, enum values) are short plain ASCII: this loop
+        // holds no array, so it allocates and releases nothing; escapes go to the slow path.
+        while true {
+            index = plainRun(from: index)
+            guard index < count else { throw JSONSyntaxError(message: "unterminated string", offset: quote) }
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") { break }
+            if byte == UInt8(ascii: "\\") { return try scanEscapedString(quote: quote, firstEscape: index, collect: collect) }
+            if byte < 0x20 { throw JSONSyntaxError(message: "control character in string", offset: index) }
+            index = try scanUTF8Sequence(at: index)
+        }
+        offset = index + 1
+        return JSONStringBytes(storage: .input(UnsafeBufferPointer(rebasing: bytes[(quote + 1)..<index])), offset: quote)
+    }
+
+    /// The index of the first byte from `index` on that is a quote, a backslash, a control
+    /// character or non-ASCII (or the end), 8 bytes at a time where it can.
+    @inline(__always)
+    private func plainRun(from start: Int) -> Int {
+        var index = start
+        let count = bytes.count
+        if let base = bytes.baseAddress {
+            while index + 8 <= count {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                let special = JSONScanner.specialBytes(word)
+                // The lowest marked lane is exact, so this jumps straight to the special byte.
+                if special != 0 { return index + special.trailingZeroBitCount >> 3 }
+                index += 8
+            }
+        }
+        while index < count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { return index }
+            index += 1
+        }
+        return index
+    }
+
+    /// The rest of a string from its first backslash on.
+    private mutating func scanEscapedString(quote: Int, firstEscape: Int, collect: Bool) throws(JSONSyntaxError) -> JSONStringBytes {
         let start = quote + 1
         let count = bytes.count
-        var index = start
         var unescaped: [UInt8] = []
-        var hadEscapes = false
-        var runStart = start
-        let base = bytes.baseAddress
+        if collect {
+            unescaped.reserveCapacity(firstEscape - start + 16)
+            unescaped.append(contentsOf: bytes[start..<firstEscape])
+        }
+        var index = firstEscape
+        var runStart = firstEscape
         while true {
-            // Fast path: skip 8 plain ASCII bytes at a time (no quote, backslash, control
-            // character or non-ASCII byte among them), the common case for case data.
-            if let base {
-                while index + 8 <= count {
-                    let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-                    if JSONScanner.hasSpecialByte(word) { break }
-                    index += 8
-                }
-            }
+            index = plainRun(from: index)
             guard index < count else { throw JSONSyntaxError(message: "unterminated string", offset: quote) }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") { break }
             if byte == UInt8(ascii: "\\") {
-                if collect {
-                    if !hadEscapes { unescaped.reserveCapacity(index - start + 16) }
-                    unescaped.append(contentsOf: bytes[runStart..<index])
-                }
-                hadEscapes = true
+                if collect { unescaped.append(contentsOf: bytes[runStart..<index]) }
                 index = try scanEscape(at: index, into: &unescaped, collect: collect)
                 runStart = index
             } else if byte < 0x20 {
                 throw JSONSyntaxError(message: "control character in string", offset: index)
-            } else if byte < 0x80 {
-                index += 1
             } else {
                 index = try scanUTF8Sequence(at: index)
             }
         }
         offset = index + 1
-        if collect && hadEscapes {
-            unescaped.append(contentsOf: bytes[runStart..<index])
-            return JSONStringBytes(storage: .unescaped(unescaped), offset: quote)
-        }
-        return JSONStringBytes(storage: .input(UnsafeBufferPointer(rebasing: bytes[start..<index])), offset: quote)
+        guard collect else { return JSONStringBytes(storage: .input(UnsafeBufferPointer(rebasing: bytes[start..<index])), offset: quote) }
+        unescaped.append(contentsOf: bytes[runStart..<index])
+        return JSONStringBytes(storage: .unescaped(unescaped), offset: quote)
     }
 
-    /// Whether any of the 8 bytes is `"`, `\\`, below 0x20 or at least 0x80 (SWAR: each test
-    /// sets the high bit of a byte lane that matches; false positives only send the caller
-    /// to the byte-by-byte path).
+    /// Marks, by its high bit, each of 8 bytes that may be `"`, `\\`, below 0x20 or at least
+    /// 0x80 (SWAR). Borrows run only upwards, so the lowest marked lane (little-endian: the
+    /// first byte in memory) is always a real one; lanes above it may be false positives.
     @inline(__always)
-    static func hasSpecialByte(_ w: UInt64) -> Bool {
+    static func specialBytes(_ w: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         func zeroByte(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
         let quote = zeroByte(w ^ (ones &* 0x22))
         let backslash = zeroByte(w ^ (ones &* 0x5C))
         let control = (w &- ones &* 0x20) & ~w & highs
         let nonASCII = w & highs
-        return (quote | backslash | control | nonASCII) != 0
+        return quote | backslash | control | nonASCII
     }
 
     /// Validates the escape at `start` (a backslash) and returns the index after it.

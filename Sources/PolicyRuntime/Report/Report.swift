@@ -73,10 +73,10 @@ public struct Report: Sendable {
         var withoutTeam: [Manager] = []
         var known = Set<String>()
         for entry in staff {
-            guard let idSlot, case .string(let id) = entry.fields[idSlot], known.insert(id).inserted else { continue }
+            guard let idSlot, case .string(let id) = entry[idSlot], known.insert(id).inserted else { continue }
             var share: DecimalNumber?
             if let shareSlot {
-                switch entry.fields[shareSlot] {
+                switch entry[shareSlot] {
                 case .decimal(let d): share = d
                 case .integer(let n): share = DecimalNumber(n)
                 default: break
@@ -84,7 +84,7 @@ public struct Report: Sendable {
             }
             let manager = Manager(id: id, stellenanteil: share, limit: share.flatMap { figures.ratio.multiplied(by: $0) },
                                   inStaffFile: true, figures: aggregate.managers[id] ?? ReportFigures())
-            if let teamSlot, case .string(let team) = entry.fields[teamSlot] {
+            if let teamSlot, case .string(let team) = entry[teamSlot] {
                 if members[team] == nil { teamOrder.append(team) }
                 members[team, default: []].append(manager)
             } else {

@@ -16,16 +16,28 @@ COMMANDS:
   policies                        list the available policies
   test [DIR...] [--update]        run golden tests (cases and diagnostics)
   diff POLICY POLICY...           compare policies rule by rule
+  fmt FILE.fm... [--check]        rewrite policy files in the canonical layout, comments kept;
+                                  `--keywords de|en` converts them to German or English keywords
+  lint [FILE.fm...]               likely mistakes that are not errors (unused names, impossible
+                                  conditions, …); warnings with codes L001…
   report CASES.jsonl --policy NAME --staff STAFF.json
                                   monthly report: anonymised figures per case manager, team and
                                   jobcenter as text, JSON or HTML
+  doc POLICY [--output FILE.html]
+                                  the policy as one HTML page: each rule beside the source
+                                  sentence it encodes, its parameters, the baseline, the jobcenters
+  timeline CASE.json --policy NAME
+                                  one case as an SVG timeline: episodes, reviews, contacts,
+                                  deadlines and findings
+  lsp                             a language server for editors (stdin/stdout): diagnostics,
+                                  hover, definition, completion, outline (docs/editors.md)
 
 OPTIONS:
   --help       this help; `fmpolicy COMMAND --help` for a command
   --version    the version
 
 Policies are found in FMPOLICY_PATH, ./policies, and those shipped with fmpolicy.
-Exit status: 0 ok · 1 a finding or problem of severity error · 2 input could not be read.
+Exit status: 0 ok · 1 a finding or problem of severity error (`lint`: a warning) · 2 input could not be read.
 """
 
 func main(_ words: [String]) -> Int32 {
@@ -42,11 +54,16 @@ func main(_ words: [String]) -> Int32 {
         case "test": return try TestCommand.run(rest)
         case "diff": return try DiffCommand.run(rest)
         case "report": return try ReportCommand.run(rest)
+        case "doc": return try DocCommand.run(rest)
+        case "timeline": return try TimelineCommand.run(rest)
+        case "lint": return try LintCommand.run(rest)
+        case "lsp": return try LspCommand.run(rest)
+        case "fmt": return try FmtCommand.run(rest)
         case "--help", "-h", "help": Terminal.out(usage + "\n"); return ExitCode.ok
         case "--version": Terminal.out("fmpolicy \(version)\n"); return ExitCode.ok
         default:
             throw UsageError("unknown command `\(command)`",
-                             help: Suggestions.help(for: command, among: ["check", "validate", "policies", "test", "diff", "report"]) ?? "`fmpolicy --help` lists the commands")
+                             help: Suggestions.help(for: command, among: ["check", "validate", "policies", "test", "diff", "report", "lint", "doc", "timeline", "fmt", "lsp"]) ?? "`fmpolicy --help` lists the commands")
         }
     } catch {
         Terminal.error(error.message, help: error.help ?? "`fmpolicy \(command) --help` shows the usage")

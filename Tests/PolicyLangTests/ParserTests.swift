@@ -52,6 +52,16 @@ final class ParserTests: XCTestCase {
         XCTAssertTrue(out.diagnostics.contains { $0.message.contains("nested more than") })
     }
 
+    /// `1 + 1 + …` nests as deep as it is long; 2,000 links once overflowed the checker's stack.
+    func testLongOperatorChainsCountAsNesting() {
+        for link in [" + 1", " * 1", " otherwise 1", " and true", " or true", ".x", " is present"] {
+            let long = parse("policy p\ndefine x = 1" + String(repeating: link, count: 100_000))
+            XCTAssertEqual(long.diagnostics.filter { $0.message.contains("nested more than 200 levels") }.count, 1, link)
+            let short = parse("policy p\ndefine x = 1" + String(repeating: link, count: 150))
+            XCTAssertEqual(short.diagnostics.map(\.message), [], link)
+        }
+    }
+
     func testKeywordsComeFromOneTable() {
         XCTAssertEqual(KeywordSet.english.keyword("deadline"), .deadline)
         XCTAssertNil(KeywordSet.english.keyword("frist"))

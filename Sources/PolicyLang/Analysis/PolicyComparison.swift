@@ -57,7 +57,7 @@ public struct PolicyComparison: Sendable {
         }
         var parameters: [String: String] = [:]
         for i in used where policy.values[i].kind == .parameter {
-            parameters[policy.values[i].name] = policy.values[i].expression.sourceText
+            parameters[policy.values[i].name] = policy.values[i].displayText
         }
         let origin = "\(rule.file.path.split(separator: "/").last.map(String.init) ?? rule.file.path):\(rule.file.location(of: rule.span.start).line)"
         return RuleView(source: rule.source, severities: rule.possibleSeverities.map(\.rawValue).joined(separator: "/"), origin: origin,

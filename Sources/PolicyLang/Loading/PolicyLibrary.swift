@@ -12,6 +12,10 @@ public struct PolicyLibrary: Sendable {
         public let policy: CheckedPolicy?
         public let diagnostics: [Diagnostic]
         public var hasErrors: Bool { policy == nil || diagnostics.hasErrors }
+        /// The parsed files of the chain, root first, and the schema's, for analyses that
+        /// work on the syntax (the linter); empty when reading stopped early.
+        public var layers: [PolicyLayer] = []
+        public var schemaTree: SyntaxTree?
     }
 
     /// The policies found on the search path (first occurrence of a name wins), sorted by name.
@@ -145,11 +149,15 @@ public struct PolicyLibrary: Sendable {
         }
         let (policy, checkDiagnostics) = PolicyChecker.check(schema: schema, schemaTree: schemaParsed.tree, layers: layers)
         diagnostics += checkDiagnostics
-        return Loaded(policy: diagnostics.hasErrors ? nil : policy, diagnostics: Self.unique(diagnostics))
+        var loaded = Loaded(policy: diagnostics.hasErrors ? nil : policy, diagnostics: Self.unique(diagnostics))
+        loaded.layers = layers
+        loaded.schemaTree = schemaParsed.tree
+        return loaded
     }
 
+    /// Each diagnostic once, in file order, quoting keywords in its file's language.
     static func unique(_ ds: [Diagnostic]) -> [Diagnostic] {
         var seen = Set<Diagnostic>()
-        return ds.filter { seen.insert($0).inserted }.sortedByPosition()
+        return KeywordRespelling.respell(ds.filter { seen.insert($0).inserted }).sortedByPosition()
     }
 }

@@ -193,6 +193,36 @@ public struct CheckedValue: Sendable {
     public let file: SourceFile
     public let span: Span
     public let isOverride: Bool
+    /// A dated parameter (`param x = 14 days from 2024-01-01 = 21 days`): its values as
+    /// written; `expression` chooses among them by the Stichtag. Nil for every other value.
+    public var dated: DatedValues?
+
+    public struct DatedValues: Sendable {
+        /// The value before the first date.
+        public let base: CheckedExpr
+        /// Strictly ascending dates.
+        public let changes: [DatedValue]
+    }
+    public struct DatedValue: Sendable {
+        public let from: CalendarDate
+        public let value: CheckedExpr
+    }
+
+    /// The value as written, on one line (`14 days from 2024-01-01 = 21 days` for a dated one).
+    /// In English keywords whatever the file's language (`5 jahre` → `5 years`), so values of
+    /// several policies compare in one table.
+    public var displayText: String {
+        let source = KeywordSet.detect(file)
+        func english(_ e: CheckedExpr) -> String { KeywordSet.english.respelled(e.sourceText, from: source) }
+        guard let dated else { return english(expression) }
+        return ([english(dated.base)] + dated.changes.map { "from \($0.from) = \(english($0.value))" }).joined(separator: " ")
+    }
+
+    /// The value that applies on `stichtag` (for a value that is not dated, its expression).
+    public func expression(on stichtag: CalendarDate) -> CheckedExpr {
+        guard let dated else { return expression }
+        return dated.changes.last { $0.from <= stichtag }?.value ?? dated.base
+    }
 }
 
 /// A policy ready to run: the extends chain merged, every name resolved, every type checked.

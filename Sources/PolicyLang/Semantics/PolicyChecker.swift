@@ -18,6 +18,8 @@ public struct PolicyChecker {
         var isOverride: Bool
         var state: State = .unchecked
         var checked: CheckedExpr?
+        /// A dated parameter's values (`checked` then chooses among them by the Stichtag).
+        var dated: CheckedValue.DatedValues?
         enum State { case unchecked, checking, done }
     }
     struct RuleEntry {
@@ -136,8 +138,10 @@ public struct PolicyChecker {
         let checkedRules = rules.compactMap { checkRule($0) }
         let checkedValues = values.compactMap { v -> CheckedValue? in
             guard let e = v.checked else { return nil }
-            return CheckedValue(name: v.decl.name.text, kind: v.kind, type: e.type, expression: e, definedIn: v.definedIn,
-                                file: v.file, span: v.span, isOverride: v.isOverride)
+            var value = CheckedValue(name: v.decl.name.text, kind: v.kind, type: e.type, expression: e, definedIn: v.definedIn,
+                                     file: v.file, span: v.span, isOverride: v.isOverride)
+            value.dated = v.dated
+            return value
         }
         guard checkedValues.count == values.count else { return nil }
         let inForce = header.inForce.flatMap { CalendarDate(iso: $0.text) }
@@ -270,10 +274,67 @@ public struct PolicyChecker {
         } else if let declared, !declared.isError {
             expr = CheckedExpr(expr.kind, declared, file: expr.file, span: expr.span)
         }
+        if !entry.decl.dated.isEmpty { expr = checkDatedValues(i, base: expr, declared: declared, scope: &scope) }
         checkingStack.removeLast()
         values[i].checked = expr
         values[i].state = .done
         return expr.type
+    }
+
+    /// `param kontaktintervall = 14 days from 2024-01-01 = 21 days`: each later value has the
+    /// parameter's type, the dates ascend strictly. The checked value chooses by the Stichtag:
+    /// `if stichtag >= 2024-01-01 then 21 days else 14 days` (the latest date first), so it is
+    /// computed once per case like any other value.
+    mutating func checkDatedValues(_ i: Int, base: CheckedExpr, declared: PolicyType?, scope: inout Scope) -> CheckedExpr {
+        let entry = values[i]
+        let name = entry.decl.name.text
+        let type = declared ?? base.type
+        var changes: [CheckedValue.DatedValue] = []
+        var previous: (date: CalendarDate, literal: DateLiteral)?
+        var valid = !type.isError
+        for d in entry.decl.dated {
+            let value = check(d.value, expected: type, scope: &scope)
+            if value.type.isError || type.isError {
+                valid = false
+            } else if !PolicyChecker.assignable(value.type, to: type) {
+                valid = false
+                report("E0317", "`\(name)` is `\(type)`, but its value from \(d.from.text) is `\(value.type)`", entry.file, d.value.span,
+                       notes: [DiagnosticNote("the value before the first date", file: entry.file, span: entry.decl.value.span)],
+                       help: declared == nil && value.type.isNumeric && type.isNumeric
+                           ? "to mix whole and decimal numbers, declare the type: `param \(name): decimal = …`"
+                           : "every value of a parameter has the same type, the \(declared == nil ? "first value's" : "declared") `\(type)`")
+            }
+            guard let date = CalendarDate(iso: d.from.text) else {
+                report("E0401", "`\(d.from.text)` is not a date: \(CalendarDate.problem(withISO: d.from.text) ?? "expected YYYY-MM-DD")", entry.file, d.from.span)
+                valid = false
+                continue
+            }
+            if let previous, date == previous.date {
+                report("E0319", "`\(name)` has two values from \(d.from.text)", entry.file, d.from.span,
+                       notes: [DiagnosticNote("the first value from that date", file: entry.file, span: previous.literal.span)],
+                       help: "keep one of them: on each date one value applies")
+                valid = false
+            } else if let previous, date < previous.date {
+                report("E0318", "the dates of `\(name)` must ascend: \(d.from.text) comes after \(previous.literal.text)", entry.file, d.from.span,
+                       notes: [DiagnosticNote("the previous date", file: entry.file, span: previous.literal.span)],
+                       help: "write the values in the order of their dates, the earliest first")
+                valid = false
+            }
+            if previous == nil || date > previous!.date { previous = (date, d.from) }
+            changes.append(CheckedValue.DatedValue(from: date, value: value))
+        }
+        guard valid else { return base }
+        values[i].dated = CheckedValue.DatedValues(base: base, changes: changes)
+        var chosen = base
+        for (d, change) in zip(entry.decl.dated, changes) {
+            let span = d.from.span
+            let stichtag = CheckedExpr(.stichtag, .date, file: entry.file, span: span)
+            let from = CheckedExpr(.constant(.date(change.from)), .date, file: entry.file, span: span)
+            let applies = CheckedExpr(.compare(.greaterEqual, stichtag, from), .bool, file: entry.file, span: span)
+            chosen = CheckedExpr(.conditional(applies, change.value, chosen), type, file: entry.file,
+                                 span: Span(entry.decl.value.span.start, d.span.end))
+        }
+        return chosen
     }
 
     static func assignable(_ t: PolicyType, to target: PolicyType) -> Bool {

@@ -189,8 +189,8 @@ struct TypeResolver {
 public enum SchemaValidation {
     public static func diagnostics(_ tree: SyntaxTree) -> [Diagnostic] {
         var builder = SchemaBuilder()
-        guard let schema = builder.build(tree), !builder.diagnostics.hasErrors else { return builder.diagnostics }
+        guard let schema = builder.build(tree), !builder.diagnostics.hasErrors else { return KeywordRespelling.respell(builder.diagnostics) }
         let (_, checked) = PolicyChecker.check(schema: schema, schemaTree: tree, layers: [])
-        return builder.diagnostics + checked
+        return KeywordRespelling.respell(builder.diagnostics + checked)
     }
 }

@@ -27,14 +27,15 @@ public struct Lexer {
         self.end = range?.upperBound ?? file.bytes.count
     }
 
-    public static func tokenize(_ file: SourceFile, keywords: KeywordSet = .english) -> Output {
-        var lexer = Lexer(file: file, keywords: keywords)
+    /// `keywords`: nil reads the file in the language its first word names.
+    public static func tokenize(_ file: SourceFile, keywords: KeywordSet? = nil) -> Output {
+        var lexer = Lexer(file: file, keywords: keywords ?? KeywordSet.detect(file))
         return lexer.run()
     }
 
     /// Tokens of a part of a file, e.g. the `{…}` hole of a message, with spans in the file.
-    public static func tokenize(_ file: SourceFile, range: Range<Int>, keywords: KeywordSet = .english) -> Output {
-        var lexer = Lexer(file: file, keywords: keywords, range: range)
+    public static func tokenize(_ file: SourceFile, range: Range<Int>, keywords: KeywordSet? = nil) -> Output {
+        var lexer = Lexer(file: file, keywords: keywords ?? KeywordSet.detect(file), range: range)
         return lexer.run()
     }
 

@@ -27,12 +27,15 @@ public struct Parser {
         self.keywords = keywords
     }
 
-    public static func parse(_ file: SourceFile, keywords: KeywordSet = .english) -> Output {
+    /// `keywords`: nil reads the file in the language its first word names (`KeywordSet.detect`).
+    public static func parse(_ file: SourceFile, keywords: KeywordSet? = nil) -> Output {
+        let keywords = keywords ?? KeywordSet.detect(file)
         let lexed = Lexer.tokenize(file, keywords: keywords)
         var parser = Parser(file: file, tokens: lexed.tokens.filter { $0.kind != .invalid }, keywords: keywords)
         parser.allComments = lexed.comments
         let tree = parser.parseFile(comments: lexed.comments)
-        return Output(tree: tree, diagnostics: (lexed.diagnostics + parser.diagnostics).sortedByPosition())
+        let diagnostics = (lexed.diagnostics + parser.diagnostics).sortedByPosition()
+        return Output(tree: tree, diagnostics: KeywordRespelling.respell(diagnostics))
     }
 
     // MARK: tokens
@@ -130,7 +133,7 @@ public struct Parser {
             declarations.append(decl)
             if panicking { synchronize() }
         }
-        return SyntaxTree(file: file, header: header, declarations: declarations, comments: comments)
+        return SyntaxTree(file: file, header: header, declarations: declarations, comments: comments, keywords: keywords)
     }
 
     func startsLine(_ offset: Int) -> Bool {
@@ -151,6 +154,12 @@ public struct Parser {
             else if eat(.source) { header.source = expectString("the source document's description") }
             else if eat(.document) { header.document = expectString("the source document's file name") }
             else if eat(.citation) { header.citation = expectString("how findings cite the document") }
+            else if kind == .policy, eat(.outline) {
+                // `outline "§1", "§2", "§3"`: the sections of the source document, in order.
+                var entries: [StringLiteral] = []
+                repeat { if let s = expectString("a section of the document, e.g. \"§3\"") { entries.append(s) } } while !panicking && eat(.comma)
+                header.outline = (header.outline ?? []) + entries
+            }
             else if at(.in) {
                 advance()
                 if !eat(.force) || !eat(.from) { error("expected `in force from YYYY-MM-DD`") }
@@ -197,8 +206,8 @@ public struct Parser {
         switch keywordOf(current) {
         case .enum?: advance(); kind = .enumeration(parseEnum())
         case .record?: advance(); kind = .record(parseRecord())
-        case .param?: advance(); kind = .parameter(parseValue("the parameter's name"))
-        case .define?: advance(); kind = .definition(parseValue("the definition's name"))
+        case .param?: advance(); kind = .parameter(parseValue("the parameter's name", dated: true))
+        case .define?: advance(); kind = .definition(parseValue("the definition's name", dated: false))
         case .rule?: kind = .rule(parseRule(caseload: false))
         case .caseload?:
             advance()
@@ -278,8 +287,9 @@ public struct Parser {
             if !eat(.of) { error("expected `of` after `set` (`set of Kontaktart`)") }
             type = .set(parseType(), Span(start, previousEnd))
         } else if let k = keywordOf(current), [.bool, .integer, .decimal, .string, .date, .duration].contains(k) {
+            // A built-in type is named by its English keyword in every language.
             let t = advance()
-            type = .named(Name(t.text, t.span))
+            type = .named(Name(k.rawValue, t.span))
         } else if current.kind == .identifier {
             let t = advance()
             type = .named(Name(t.text, t.span))
@@ -291,13 +301,32 @@ public struct Parser {
         return type
     }
 
-    mutating func parseValue(_ what: String) -> ValueDecl {
+    /// `NAME [: TYPE] = VALUE`, and for a parameter its dated values `from DATE = VALUE`.
+    mutating func parseValue(_ what: String, dated: Bool) -> ValueDecl {
         let name = expectName(what)
         var type: TypeSyntax?
         if eat(.colon) { type = parseType() }
         var value = Expr.missing(current.span)
         if expect(.equals, "after `\(name.text)`") { value = parseExpression() }
-        return ValueDecl(name: name, type: type, value: value)
+        var decl = ValueDecl(name: name, type: type, value: value)
+        while !panicking, at(.from) {
+            let start = advance().span.start
+            guard dated else {
+                error("only a parameter can change on a date; `\(name.text)` is a definition", at: tokens[p - 1].span,
+                      help: "to compute a value from the Stichtag, write `\(keywords.spelling(.if)) stichtag >= DATE \(keywords.spelling(.then)) … \(keywords.spelling(.else)) …`")
+                break
+            }
+            guard current.kind == .dateLiteral else {
+                error("expected the date the value applies from (YYYY-MM-DD), found \(describeCurrent)",
+                      help: "`\(keywords.spelling(.from)) 2024-01-01 = …`")
+                break
+            }
+            let date = advance()
+            var later = Expr.missing(current.span)
+            if expect(.equals, "after `\(keywords.spelling(.from)) \(date.text)`") { later = parseExpression() }
+            decl.dated.append(DatedValue(from: DateLiteral(text: date.text, span: date.span), value: later, span: Span(start, previousEnd)))
+        }
+        return decl
     }
 
     /// `fortfuehrung.pruefung`: words joined by dots. Keywords are allowed after a dot.

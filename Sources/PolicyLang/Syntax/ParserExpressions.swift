@@ -20,10 +20,23 @@ extension Parser {
         return parseOr()
     }
 
+    /// `a + b + c …` is a tree as deep as the chain is long, and every later phase walks
+    /// trees recursively, so each link of a chain counts towards the nesting limit like a
+    /// parenthesis does (a chain of 2,000 `+` once overflowed the checker's stack).
+    mutating func enterChainLink() -> Bool {
+        depth += 1
+        guard depth > Parser.maxNesting else { return true }
+        error("expression nested more than \(Parser.maxNesting) levels deep", help: "split it into named definitions (`define …`)")
+        return false
+    }
+
     mutating func parseOr() -> Expr {
+        let outer = depth
+        defer { depth = outer }
         var lhs = parseAnd()
         while at(.or) {
             advance()
+            guard enterChainLink() else { return .missing(current.span) }
             let rhs = parseAnd()
             lhs = .binary(.or, lhs, rhs, lhs.span.through(rhs.span))
         }
@@ -31,9 +44,12 @@ extension Parser {
     }
 
     mutating func parseAnd() -> Expr {
+        let outer = depth
+        defer { depth = outer }
         var lhs = parseNot()
         while at(.and) {
             advance()
+            guard enterChainLink() else { return .missing(current.span) }
             let rhs = parseNot()
             lhs = .binary(.and, lhs, rhs, lhs.span.through(rhs.span))
         }
@@ -58,6 +74,8 @@ extension Parser {
     ]
 
     mutating func parseComparison() -> Expr {
+        let outer = depth
+        defer { depth = outer }
         var lhs = parseOtherwise()
         if case .symbol(let s) = current.kind, let op = Parser.comparisons[s] {
             advance()
@@ -80,6 +98,7 @@ extension Parser {
         }
         while at(.is) {
             advance()
+            guard enterChainLink() else { return .missing(current.span) }
             let test: IsTest
             switch keywordOf(current) {
             case .true?: test = .isTrue
@@ -97,9 +116,12 @@ extension Parser {
     }
 
     mutating func parseOtherwise() -> Expr {
+        let outer = depth
+        defer { depth = outer }
         var lhs = parseAdditive()
         while at(.otherwise) {
             advance()
+            guard enterChainLink() else { return .missing(current.span) }
             let rhs = parseAdditive()
             lhs = .binary(.otherwise, lhs, rhs, lhs.span.through(rhs.span))
         }
@@ -107,10 +129,13 @@ extension Parser {
     }
 
     mutating func parseAdditive() -> Expr {
+        let outer = depth
+        defer { depth = outer }
         var lhs = parseMultiplicative()
         while at(.plus) || at(.minus) {
             let op: BinaryOperator = at(.plus) ? .plus : .minus
             advance()
+            guard enterChainLink() else { return .missing(current.span) }
             let rhs = parseMultiplicative()
             lhs = .binary(op, lhs, rhs, lhs.span.through(rhs.span))
         }
@@ -118,9 +143,12 @@ extension Parser {
     }
 
     mutating func parseMultiplicative() -> Expr {
+        let outer = depth
+        defer { depth = outer }
         var lhs = parseUnary()
         while at(.star) {
             advance()
+            guard enterChainLink() else { return .missing(current.span) }
             let rhs = parseUnary()
             lhs = .binary(.times, lhs, rhs, lhs.span.through(rhs.span))
         }
@@ -140,9 +168,12 @@ extension Parser {
     }
 
     mutating func parsePostfix() -> Expr {
+        let outer = depth
+        defer { depth = outer }
         var expr = parsePrimary()
         while at(.dot) {
             advance()
+            guard enterChainLink() else { return .missing(current.span) }
             guard current.kind == .identifier else {
                 error("expected a field name after `.`, found \(describeCurrent)")
                 return expr
@@ -167,7 +198,7 @@ extension Parser {
                 return .duration(value, unit, Span(token.span.start, end))
             }
             if current.kind == .identifier, !current.startsLine,
-               let near = Suggestions.closest(to: current.text, among: ["days", "months", "years"]) {
+               let near = Suggestions.closest(to: current.text, among: [Keyword.days, .months, .years].map(keywords.spelling)) {
                 error("unknown unit `\(current.text)` after a number", at: current.span, help: "did you mean `\(near)`?")
                 return .missing(token.span)
             }
@@ -221,7 +252,7 @@ extension Parser {
         case .keyword(.months): return .months
         case .keyword(.years): return .years
         case .identifier:
-            if let k = KeywordSet.singularUnits[current.text] { return DurationUnit(rawValue: k.rawValue) }
+            if let k = keywords.singularUnits[current.text] { return DurationUnit(rawValue: k.rawValue) }
             return nil
         default: return nil
         }

@@ -14,7 +14,7 @@ extension Parser {
             switch keywordOf(current) {
             case .cites?:
                 advance()
-                if rule.cites != nil { error("`\(rule.id.text)` cites twice", at: tokens[p - 1].span) }
+                if rule.cites != nil { error("`\(rule.id.text)` has two `cites`", at: tokens[p - 1].span) }
                 rule.cites = expectString("the cited section, e.g. \"§3\"")
             case .when?:
                 if !rule.outcomes.isEmpty {
@@ -35,8 +35,12 @@ extension Parser {
             default:
                 if atDeclarationStart { break loop }
                 if current.kind == .symbol(.leftParen) { rule.outcomes.append(parseFindingOutcome()); continue }
-                let clauseWords = ["cites", "when", "deadline", "overdue", "upcoming", "missing", "due", "message", "error", "warning", "info"]
-                let near = current.kind == .identifier ? Suggestions.closest(to: current.text, among: clauseWords) : nil
+                let clauseWords: [Keyword] = [.cites, .when, .deadline, .overdue, .upcoming, .missing, .due, .message, .error, .warning, .info]
+                // A clause word of the other language (`wenn` in an English file) names its keyword directly.
+                let word = current.text
+                let foreign = KeywordSet.all.compactMap { $0.keyword(word) }.first { clauseWords.contains($0) }
+                let near = current.kind != .identifier ? nil
+                    : foreign.map(keywords.spelling) ?? Suggestions.closest(to: current.text, among: clauseWords.map(keywords.spelling))
                 error("unexpected \(describeCurrent) in rule `\(rule.id.text)`",
                       help: near.map { "did you mean `\($0)`?" }
                         ?? "a rule has the clauses `cites`, `when`, then outcomes (`error`/`warning`/`info` … or `deadline` …)")

@@ -6,6 +6,8 @@ public struct SyntaxTree: Sendable {
     public var header: Header?
     public var declarations: [Declaration]
     public var comments: [Comment]
+    /// The keyword spelling the file was read in (a formatter prints it back the same way).
+    public var keywords: KeywordSet = .english
 }
 
 /// A name as written, with where it was written.
@@ -23,6 +25,9 @@ public struct Header: Sendable {
     public var title: StringLiteral?
     public var source: StringLiteral?
     public var document: StringLiteral?
+    /// `outline "§1", "§2", …`: the sections the document has, so the linter can check each
+    /// rule's `cites` against them (L004). nil when the header does not declare one.
+    public var outline: [StringLiteral]?
     /// Prefix of a finding's `source` ("GA 14/2017 Ilm-Kreis" → "GA 14/2017 Ilm-Kreis, §3").
     public var citation: StringLiteral?
     public var inForce: DateLiteral?
@@ -106,6 +111,18 @@ public struct ValueDecl: Sendable {
     public var name: Name
     public var type: TypeSyntax?
     public var value: Expr
+    /// A dated parameter's later values, `from 2024-01-01 = 21 days`, as written (the checker
+    /// wants them in strictly ascending order); `value` applies before the first. Always empty
+    /// for `define`.
+    public var dated: [DatedValue] = []
+}
+
+/// `from DATE = value` after a parameter's value: the value from that date on.
+public struct DatedValue: Sendable {
+    public var from: DateLiteral
+    public var value: Expr
+    /// From `from` to the end of the value.
+    public var span: Span
 }
 
 public struct AdoptDecl: Sendable {

@@ -52,6 +52,9 @@ extension CaseStream {
         let decoded: DecodedCase
         do { decoded = try decoder.decode(line) } catch { return .failure(error) }
         let stichtag = options.asOf ?? decoded.stichtag ?? options.today
+        if !options.ignoreInForce, let problem = policy.notInForce(at: stichtag) {
+            return .failure(CaseReadError(path: "", message: problem, offset: 0, caseID: decoded.id))
+        }
         decoded.applyStichtag(stichtag, schema: policy.schema)
         var evaluator = Evaluator(policy: policy, root: decoded.root, stichtag: stichtag)
         let result = checker.check(decoded, evaluator: &evaluator, options: options)

@@ -49,6 +49,11 @@ public struct CaseStream: Sendable {
             return
         }
         let stichtag = options.asOf ?? decoded.stichtag ?? options.today
+        if !options.ignoreInForce, let problem = policy.notInForce(at: stichtag) {
+            statistics.errorLines += 1
+            out.append(contentsOf: Self.errorLine(number, decoded.id, problem).utf8)
+            return
+        }
         decoded.applyStichtag(stichtag, schema: policy.schema)
         var evaluator = Evaluator(policy: policy, root: decoded.root, stichtag: stichtag)
         let result = checker.check(decoded, evaluator: &evaluator, options: options)

@@ -9,6 +9,8 @@ public struct CheckOptions: Sendable {
     /// The date used when neither `--as-of` nor the case names one.
     public var today: CalendarDate = .today()
     public var explain = false
+    /// `--ignore-in-force`: check cases whose Stichtag lies before the policy's `in force from`.
+    public var ignoreInForce = false
     public init() {}
 }
 

@@ -7,7 +7,10 @@ import PolicyLang
 /// - `<dir>/<name>.json` beside `<name>.expected.txt`: a case that cannot be read, and the error
 ///   `check` prints for it;
 /// - `<dir>/<policy>/<name>.jsonl` (a caseload) with `<name>.staff.json` beside `<name>.expected.jsonl`
-///   (every output line of `fmpolicy check <name>.jsonl --staff <name>.staff.json`).
+///   (every output line of `fmpolicy check <name>.jsonl --staff <name>.staff.json`);
+/// - `<dir>/<policy>/<policy>.fm`: a policy that belongs to the golden folder (a test policy); the
+///   folder's cases are checked with it rather than with a policy of that name on the search path;
+/// - `Lint/<name>.fm` beside `<name>.expected.txt`: the warnings of `fmpolicy lint` (LintGolden.swift).
 public struct GoldenSuite {
     public struct Outcome: Sendable {
         public enum Status: Sendable, Equatable { case passed, failed, updated, missingExpectation }
@@ -20,6 +23,8 @@ public struct GoldenSuite {
     public let library: PolicyLibrary
     public var update: Bool
     public var options: CheckOptions
+    /// When set, every case (and caseload object) checked is recorded for `test --coverage`.
+    public var coverage: CoverageRecorder?
 
     public init(library: PolicyLibrary, update: Bool = false) {
         self.library = library
@@ -37,26 +42,50 @@ public struct GoldenSuite {
             let path = (directory as NSString).appendingPathComponent(relative)
             if relative.hasSuffix(".expected.json") || relative.hasSuffix(".expected.txt") || relative.hasSuffix(".expected.jsonl")
                 || relative.hasSuffix(".staff.json") { continue }
+            if relative.hasSuffix(".fm"), isFolderPolicy(path) { continue }
             if relative.hasSuffix(".json") || relative.hasSuffix(".jsonl") || relative.hasSuffix(".fm") { found.append(path) }
         }
         return found.sorted()
     }
 
+    /// `<dir>/<policy>/<policy>.fm`: the policy of its golden folder, not a diagnostics golden.
+    static func isFolderPolicy(_ path: String) -> Bool {
+        let folder = (path as NSString).deletingLastPathComponent
+        return (path as NSString).lastPathComponent == (folder as NSString).lastPathComponent + ".fm"
+            && !FileManager.default.fileExists(atPath: String(path.dropLast(".fm".count)) + ".expected.txt")
+    }
+
+    /// The policy of the golden folder `folder`: its own `<folder>.fm` if it has one, else the
+    /// policy of the folder's name on the search path.
+    func loadPolicy(folder: String) -> PolicyLibrary.Loaded {
+        let name = (folder as NSString).lastPathComponent
+        let own = (folder as NSString).appendingPathComponent(name + ".fm")
+        return FileManager.default.fileExists(atPath: own) ? library.load(path: own) : library.load(name)
+    }
+
     public mutating func run(_ paths: [String]) -> [Outcome] {
         var policies: [String: PolicyLibrary.Loaded] = [:]
         return paths.map { path in
-            if path.hasSuffix(".fm") { return runDiagnostics(path) }
+            if path.hasSuffix(".fm") { return Self.isLintGolden(path) ? runLint(path) : runDiagnostics(path) }
             // The folder a case lies in names its policy.
-            let policyName = ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent
+            let folder = (path as NSString).deletingLastPathComponent
+            let policyName = (folder as NSString).lastPathComponent
             let stem = (path as NSString).deletingPathExtension
             // An error case: its expectation is a text, or its folder names no policy.
             let isErrorCase = FileManager.default.fileExists(atPath: stem + ".expected.txt")
-                || (!FileManager.default.fileExists(atPath: stem + ".expected.json") && library.load(policyName).policy == nil)
+                || (!FileManager.default.fileExists(atPath: stem + ".expected.json") && loadPolicy(folder: folder).policy == nil)
             if path.hasSuffix(".json"), isErrorCase {
                 if policies["ba"] == nil { policies["ba"] = library.load("ba") }
-                return runCaseError(path, policies["ba"]!)
+                // In a policy's folder, a case that can be read may still be refused by that policy.
+                if policies[policyName] == nil, FileManager.default.fileExists(atPath: stem + ".expected.txt") {
+                    policies[policyName] = loadPolicy(folder: folder)
+                }
+                return runCaseError(path, policies["ba"]!, folderPolicy: policies[policyName]?.policy)
             }
-            if policies[policyName] == nil { policies[policyName] = library.load(policyName) }
+            if policies[policyName] == nil {
+                policies[policyName] = loadPolicy(folder: folder)
+                if let coverage, let policy = policies[policyName]?.policy { coverage.add(policy) }
+            }
             if path.hasSuffix(".jsonl") { return runCaseload(path, policies[policyName]!) }
             return runCase(path, policies[policyName]!)
         }
@@ -66,7 +95,7 @@ public struct GoldenSuite {
         let expectedPath = String(path.dropLast(".json".count)) + ".expected.json"
         let actual: String
         if let policy = loaded.policy {
-            actual = Self.actualText(path, policy, options)
+            actual = Self.actualText(path, policy, options, coverage: coverage)
         } else {
             actual = "policy could not be loaded:\n" + DiagnosticRenderer().render(loaded.diagnostics)
         }
@@ -77,8 +106,9 @@ public struct GoldenSuite {
     }
 
     /// A case that cannot be read: the error as `check` prints it (every field of the schema is
-    /// read, so the error does not depend on a policy).
-    func runCaseError(_ path: String, _ loaded: PolicyLibrary.Loaded) -> Outcome {
+    /// read, so the error does not depend on a policy). In the folder of a policy, a case that
+    /// can be read but lies before the policy came into force gives that error.
+    func runCaseError(_ path: String, _ loaded: PolicyLibrary.Loaded, folderPolicy: CheckedPolicy? = nil) -> Outcome {
         let expectedPath = (path as NSString).deletingPathExtension + ".expected.txt"
         guard let policy = loaded.policy else {
             return compare(path, expectedPath: expectedPath, actual: "policy could not be loaded\n") { $0 }
@@ -88,7 +118,8 @@ public struct GoldenSuite {
         let actual: String = data.withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
             do throws(CaseReadError) {
-                _ = try decoder.decode(bytes)
+                let decoded = try decoder.decode(bytes)
+                if let folderPolicy, let problem = options.inForceError(decoded, folderPolicy, file: path) { return "error: \(problem)\n" }
                 return "no error: the case can be read\n"
             } catch {
                 return "error: " + error.rendered(file: path, bytes: bytes) + "\n"
@@ -115,6 +146,11 @@ public struct GoldenSuite {
         for (i, line) in (lines.last?.isEmpty == true ? lines.dropLast() : lines[...]).enumerated() {
             Array(line).withUnsafeBufferPointer { stream.check(line: $0, number: i + 1, into: &out, statistics: &statistics, tally: &tally) }
             out.append(0x0A)
+            if let coverage {
+                // The same line once more, instrumented; lines the stream refused are left out.
+                let decoded = Array(line).withUnsafeBufferPointer { try? stream.decoder.decode($0) }
+                if let decoded, options.inForceProblem(decoded, policy) == nil { _ = coverage.check(decoded, policy: policy, options: options) }
+            }
         }
         var actual = String(decoding: out, as: UTF8.self)
         if let staffData = FileManager.default.contents(atPath: stem + ".staff.json") {
@@ -126,6 +162,7 @@ public struct GoldenSuite {
             case .success(let members):
                 let stichtag = options.asOf ?? options.today
                 actual += stream.caseloadLines(staff: members, tally: tally, stichtag: stichtag).map { $0 + "\n" }.joined()
+                coverage?.recordCaseload(policy: policy, staff: members, tally: tally, stichtag: stichtag, horizon: options.horizonDays)
             case .failure(let e): actual += "staff file: \(e.description)\n"
             }
         }
@@ -147,7 +184,7 @@ public struct GoldenSuite {
         return compare(path, expectedPath: expectedPath, actual: actual) { $0 }
     }
 
-    private func compare(_ name: String, expectedPath: String, actual: String, normalize: (String) -> String) -> Outcome {
+    func compare(_ name: String, expectedPath: String, actual: String, normalize: (String) -> String) -> Outcome {
         guard let data = FileManager.default.contents(atPath: expectedPath),
               let expectedText = String(data: data, encoding: .utf8) else {
             if update {
@@ -167,7 +204,7 @@ public struct GoldenSuite {
     }
 
     /// The findings of a case in the canonical layout of `.expected.json`.
-    static func actualText(_ path: String, _ policy: CheckedPolicy, _ options: CheckOptions) -> String {
+    static func actualText(_ path: String, _ policy: CheckedPolicy, _ options: CheckOptions, coverage: CoverageRecorder? = nil) -> String {
         guard let data = FileManager.default.contents(atPath: path) else { return "cannot read \(path)\n" }
         let decoder = CaseDecoder(schema: policy.schema, policy: policy)
         let read: Result<DecodedCase, CaseReadError> = data.withUnsafeBytes { raw in
@@ -176,7 +213,8 @@ public struct GoldenSuite {
         switch read {
         case .failure(let e): return "error: \(e.description)\n"
         case .success(let decoded):
-            let result = CaseChecker(policy: policy).check(decoded, options: options)
+            if let problem = options.inForceProblem(decoded, policy) { return "error: \(problem)\n" }
+            let result = coverage?.check(decoded, policy: policy, options: options) ?? CaseChecker(policy: policy).check(decoded, options: options)
             return JSONWriter.pretty(resultValue(result)) + "\n"
         }
     }

@@ -21,6 +21,8 @@ enum CheckCommand {
       --horizon DAYS     upcoming due dates within DAYS after the Stichtag are shown as info (default 30)
       --format text|json text for a person (default), json as in the spec's output section
       --explain          show for every rule whether it fired and the values that decided it
+      --ignore-in-force  also check cases whose Stichtag lies before the policy's `in force from`
+                         date (otherwise such a case is an error: exit 2, or an error line)
       --staff FILE       caseloads: the staff file; adds one {"fallmanager": …, "findings": […]} line per
                          staff entry after the case lines (caseload rules such as fallzahl.schluessel)
       --output FILE      caseloads: write there (via a temporary file, renamed when complete)
@@ -29,14 +31,15 @@ enum CheckCommand {
       --help             show this help
 
     EXIT STATUS: 0 no finding is an error · 1 at least one error finding · 2 the case, a line of the
-    caseload, the staff file or the policy could not be read
+    caseload, the staff file or the policy could not be read, or a case's Stichtag lies before the
+    policy came into force
 
     EXAMPLE: fmpolicy check examples/ilmkreis/kontakt-u25-ueberfaellig.json --policy ilmkreis
     """
 
     static func run(_ words: [String]) throws(UsageError) -> Int32 {
         let args = try Arguments(words, valueFlags: ["--policy", "--as-of", "--horizon", "--format", "--staff", "--output", "--jobs"],
-                                 switchFlags: ["--explain", "--help", "--jsonl"])
+                                 switchFlags: ["--explain", "--help", "--jsonl", "--ignore-in-force"])
         if args.has("--help") { Terminal.out(help + "\n"); return ExitCode.ok }
         guard args.operands.count == 1 else {
             throw UsageError(args.operands.isEmpty ? "`check` needs a case file (or `-` for standard input)" : "`check` takes one case file, found \(args.operands.count)",
@@ -54,6 +57,7 @@ enum CheckCommand {
         let format = args.value("--format") ?? "text"
         guard format == "text" || format == "json" else { throw UsageError("`--format` is `text` or `json`, found `\(format)`") }
         options.explain = args.has("--explain")
+        options.ignoreInForce = args.has("--ignore-in-force")
 
         let path = args.operands[0]
         let isCaseload = args.has("--jsonl") || path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson")
@@ -80,6 +84,10 @@ enum CheckCommand {
         case .success(let d): decoded = d
         case .failure(let error):
             Terminal.error(data.withUnsafeBytes { error.rendered(file: path == "-" ? "<stdin>" : path, bytes: $0.bindMemory(to: UInt8.self)) })
+            return ExitCode.unusableInput
+        }
+        if let problem = options.inForceError(decoded, policy, file: path == "-" ? "<stdin>" : path) {
+            Terminal.error(problem, help: CheckOptions.inForceHelp)
             return ExitCode.unusableInput
         }
         let result = CaseChecker(policy: policy).check(decoded, options: options)

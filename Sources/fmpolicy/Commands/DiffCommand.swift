@@ -82,7 +82,7 @@ enum DiffCommand {
         var names: [String] = []
         for p in c.policies { for v in p.values where v.kind == .parameter && !names.contains(v.name) { names.append(v.name) } }
         return names.map { name in
-            (name, c.policies.map { p in p.values.first { $0.name == name && $0.kind == .parameter }?.expression.sourceText ?? "–" })
+            (name, c.policies.map { p in p.values.first { $0.name == name && $0.kind == .parameter }?.displayText ?? "–" })
         }
     }
 

@@ -22,6 +22,8 @@ enum ReportCommand {
                          html (one self-contained page with charts)
       --output FILE      write there (via a temporary file, renamed when complete)
       --as-of DATE       judge every case at DATE (YYYY-MM-DD) instead of its `stichtag`
+      --ignore-in-force  also count cases whose Stichtag lies before the policy's `in force from` date
+                         (otherwise they are counted as lines that could not be read)
       --jsonl            read standard input or a file of any name as JSON Lines (the default anyway)
       --jobs N           worker threads (default: every core); the report is the same for any N
       --help             show this help
@@ -41,7 +43,7 @@ enum ReportCommand {
 
     static func run(_ words: [String]) throws(UsageError) -> Int32 {
         let args = try Arguments(words, valueFlags: ["--policy", "--staff", "--format", "--output", "--as-of", "--jobs"],
-                                 switchFlags: ["--help", "--jsonl"])
+                                 switchFlags: ["--help", "--jsonl", "--ignore-in-force"])
         if args.has("--help") { Terminal.out(help + "\n"); return ExitCode.ok }
         guard args.operands.count == 1 else {
             throw UsageError(args.operands.isEmpty ? "`report` needs a caseload file (or `-` for standard input)" : "`report` takes one caseload file, found \(args.operands.count)",
@@ -55,6 +57,7 @@ enum ReportCommand {
         }
         var options = CheckOptions()
         options.asOf = try args.asOf()
+        options.ignoreInForce = args.has("--ignore-in-force")
         let format = args.value("--format") ?? "text"
         guard ["text", "json", "html"].contains(format) else { throw UsageError("`--format` is `text`, `json` or `html`, found `\(format)`") }
         let jobs = try args.jobs()

@@ -408,9 +408,12 @@ struct ValueStack: ~Copyable {
     /// The values from `first` on, as an array.
     mutating func popArray(from first: Int) -> [Value] {
         let n = count - first
+        // Not through `unsafeUninitializedCapacity` when empty: that stores the count into the
+        // one shared empty-array object, a data race between workers (found by ThreadSanitizer).
+        guard n > 0 else { return [] }
         let source = base + first
         let array = [Value](unsafeUninitializedCapacity: n) { buffer, initialized in
-            if n > 0 { buffer.baseAddress!.moveInitialize(from: source, count: n) }
+            buffer.baseAddress!.moveInitialize(from: source, count: n)
             initialized = n
         }
         count = first

@@ -156,6 +156,23 @@ final class LintTests: XCTestCase {
         XCTAssertEqual(ds.first { $0.code == "L002" }?.help, "write `adopt rule dauer.regel cites \"§3\"`: the same findings, and a reader sees that nothing changed")
     }
 
+    /// A German policy reads its warnings in its own keywords, like the checker's errors.
+    func testWarningsQuoteTheKeywordsOfAGermanFile() throws {
+        let ds = try lint("""
+        richtlinie test erweitert ba
+          titel "Test"
+          zitierweise "Test"
+
+        ersetze regel dauer.regel "Regeldauer"
+          zitiert "§3"
+          wenn in_betreuung
+          frist fm.beginn + regeldauer
+            ueberfaellig warnung meldung "Regeldauer ({regeldauer}) überschritten seit {due}"
+        """)
+        XCTAssertEqual(codes(ds, "L002"), ["L002 5:15 dauer.regel"])
+        XCTAssertEqual(ds.first { $0.code == "L002" }?.help, "write `uebernimm regel dauer.regel zitiert \"§3\"`: the same findings, and a reader sees that nothing changed")
+    }
+
     func testAnOverriddenRuleWithAnotherSeverityOrMessageIsNotReported() throws {
         for changed in ["overdue error message \"Regeldauer ({regeldauer}) überschritten seit {due}\"",
                         "overdue warning message \"Regeldauer überschritten seit {due}\"",

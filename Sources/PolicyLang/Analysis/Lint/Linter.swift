@@ -77,7 +77,8 @@ public enum Linter {
     /// Every lint's warnings for `subject`, in file order, each once.
     public static func run(_ subject: LintSubject) -> [Diagnostic] {
         var seen = Set<Diagnostic>()
-        return lints.flatMap { $0.run(subject) }.filter { seen.insert($0).inserted }.sortedByPosition()
+        // In the keywords of the file each warning points at, as the checker's errors are.
+        return KeywordRespelling.respell(lints.flatMap { $0.run(subject) }.filter { seen.insert($0).inserted }).sortedByPosition()
     }
 
     /// A piece of source for a message: on one line, and cut if long.

@@ -1,6 +1,6 @@
-/// Escaping and number formatting shared by the documentation page and the case timeline.
-/// The rules are those of `ReportHTML.esc`: every text that comes from a policy, a case or a
-/// finding goes through `Markup.escape` before it stands in HTML or SVG (text or attribute).
+/// Escaping and number formatting shared by the report, the documentation page and the case
+/// timeline: every text that comes from a policy, a case or a finding goes through
+/// `Markup.escape` before it stands in HTML or SVG (text or attribute).
 enum Markup {
     /// `&`, `<`, `>`, `"` and `'` as character references; valid in HTML and in XML (SVG)
     /// text and attribute values alike. Control characters other than tab and line breaks,

@@ -219,22 +219,9 @@ public enum ReportHTML {
         return h + "</table></div>\n"
     }
 
-    /// Text and attribute values: `&`, `<`, `>`, `"` and `'` as character references.
-    public static func esc(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    /// Text and attribute values: `&`, `<`, `>`, `"` and `'` as character references
+    /// (the same escaping as the documentation page and the timeline).
+    public static func esc(_ s: String) -> String { Markup.escape(s) }
 
     static let css = """
 

@@ -126,15 +126,20 @@ enum InputFile {
 /// Loads a policy and prints its diagnostics; nil when it has errors.
 enum PolicyLoading {
     static func load(_ nameOrPath: String) -> CheckedPolicy? {
-        let loaded = PolicySearchPath.library().load(nameOrPath)
+        loaded(nameOrPath, library: PolicySearchPath.library(), otherwise: "nothing was checked")?.policy
+    }
+
+    /// With its syntax trees; `otherwise` says what did not happen because of the errors.
+    static func loaded(_ nameOrPath: String, library: PolicyLibrary, otherwise: String) -> PolicyLibrary.Loaded? {
+        let loaded = library.load(nameOrPath)
         if !loaded.diagnostics.isEmpty {
             Terminal.err(DiagnosticRenderer(colored: Terminal.stderrColored).render(loaded.diagnostics))
         }
         if loaded.hasErrors {
             let n = loaded.diagnostics.filter(\.isError).count
-            if n > 0 { Terminal.err("policy `\(nameOrPath)` has \(n) error\(n == 1 ? "" : "s"); nothing was checked\n") }
+            if n > 0 { Terminal.err("policy `\(nameOrPath)` has \(n) error\(n == 1 ? "" : "s"); \(otherwise)\n") }
             return nil
         }
-        return loaded.policy
+        return loaded
     }
 }

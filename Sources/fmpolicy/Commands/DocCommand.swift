@@ -68,18 +68,8 @@ enum DocCommand {
         return ExitCode.ok
     }
 
-    /// Loads a policy with its syntax trees and prints its diagnostics; nil when it has errors.
     static func load(_ nameOrPath: String, library: PolicyLibrary) -> PolicyLibrary.Loaded? {
-        let loaded = library.load(nameOrPath)
-        if !loaded.diagnostics.isEmpty {
-            Terminal.err(DiagnosticRenderer(colored: Terminal.stderrColored).render(loaded.diagnostics))
-        }
-        if loaded.hasErrors {
-            let n = loaded.diagnostics.filter(\.isError).count
-            if n > 0 { Terminal.err("policy `\(nameOrPath)` has \(n) error\(n == 1 ? "" : "s"); no documentation was written\n") }
-            return nil
-        }
-        return loaded
+        PolicyLoading.loaded(nameOrPath, library: library, otherwise: "no documentation was written")
     }
 
     /// The jobcenters' policies on the search path: every policy that extends another, in the

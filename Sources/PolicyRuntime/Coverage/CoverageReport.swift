@@ -44,7 +44,7 @@ public enum CoverageReport {
                 out += "  branches not taken:\n"
                 for (rule, point) in open {
                     let label = point.kind == .deadline ? "deadline" : point.kind.rawValue
-                    out += "    \(rule) \(label) \(point.text) ≠ \(point.missing.map(\.rawValue).joined(separator: "/"))  (\(point.location))\n"
+                    out += "    \(rule) \(label) \(point.text): never \(point.missing.map(\.rawValue).joined(separator: " or "))  (\(point.location))\n"
                 }
             }
         }

@@ -142,7 +142,7 @@ public struct RecordValue: @unchecked Sendable {
         }
     }
 
-    /// The fields as an array (a copy; the subscript reads one without copying).
+    /// The fields as an array: a copy of them all, so read one field with the subscript.
     public var fields: [Value] {
         storage.withUnsafeMutablePointers { count, fields in Array(UnsafeBufferPointer(start: fields, count: count.pointee)) }
     }

@@ -171,9 +171,8 @@ struct CaseRecord {
     func has(_ name: String) -> Bool { type.fieldIndex[name] != nil }
 
     func value(_ name: String) -> Value? {
-        let fields = record.fields
-        guard let slot = type.fieldIndex[name], slot < fields.count else { return nil }
-        return fields[slot]
+        guard let slot = type.fieldIndex[name], slot < record.count else { return nil }
+        return record[slot]
     }
 
     func date(_ name: String) -> CalendarDate? {

@@ -67,18 +67,35 @@ public struct CaseDecoder: @unchecked Sendable {
     public let schema: CaseSchema
     private let root: RecordPlan
     private let staffPlan: RecordPlan?
+    let flat: FlatDecodePlan
 
     /// With a policy, only what the policy reads is kept; without, every field.
     public init(schema: CaseSchema, policy: CheckedPolicy? = nil) {
         self.schema = schema
         self.root = DecodePlanBuilder.build(root: schema.root, used: policy?.fieldsRead)
+        self.flat = FlatDecodePlan(root: root)
         self.staffPlan = schema.records["Fallmanager"].map { DecodePlanBuilder.build(root: $0, used: nil) }
     }
 
     /// Reads one case. A UTF-8 byte order mark is allowed; anything after the object is an error.
     public func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(CaseReadError) -> DecodedCase {
-        var scanner = JSONScanner.skippingBOM(bytes)
         var stack = ValueStack()
+        if let record = fastDecode(bytes, &stack) { return decodedCase(record) }
+        stack.removeAll()
+        return try fullDecode(bytes, &stack)
+    }
+
+    private func decodedCase(_ record: RecordValue) -> DecodedCase {
+        var id = ""
+        if let slot = schema.idField, case .string(let s) = record[slot] { id = s }
+        var stichtag: CalendarDate?
+        if let slot = schema.stichtagField, case .date(let d) = record[slot] { stichtag = d }
+        return DecodedCase(id: id, stichtag: stichtag, root: record)
+    }
+
+    /// The full reader alone, which also says what is wrong with a case and where.
+    func fullDecode(_ bytes: UnsafeBufferPointer<UInt8>, _ stack: inout ValueStack) throws(CaseReadError) -> DecodedCase {
+        var scanner = JSONScanner.skippingBOM(bytes)
         do {
             scanner.skipWhitespace()
             if scanner.isAtEnd { throw CaseReadError(path: "", message: "the input is empty; expected a case object", offset: 0) }
@@ -87,11 +104,7 @@ public struct CaseDecoder: @unchecked Sendable {
             }
             let record = try readRecord(root, &scanner, &stack)
             try scanner.expectEnd()
-            var id = ""
-            if let slot = schema.idField, case .string(let s) = record[slot] { id = s }
-            var stichtag: CalendarDate?
-            if let slot = schema.stichtagField, case .date(let d) = record[slot] { stichtag = d }
-            return DecodedCase(id: id, stichtag: stichtag, root: record)
+            return decodedCase(record)
         } catch var error as CaseReadError {
             error.caseID = Self.peekID(bytes)
             throw error
@@ -198,7 +211,7 @@ public struct CaseDecoder: @unchecked Sendable {
         return stack.popRecord(from: base)
     }
 
-    private func readValue(_ plan: ValuePlan, _ scanner: inout JSONScanner, _ stack: inout ValueStack) throws -> Value {
+    func readValue(_ plan: ValuePlan, _ scanner: inout JSONScanner, _ stack: inout ValueStack) throws -> Value {
         let kind = try scanner.peekKind()
         if kind == .null {
             try scanner.readNull()
@@ -376,6 +389,12 @@ struct ValueStack: ~Copyable {
         base.deallocate()
         base = moved
         capacity = grown
+    }
+
+    /// Empties the stack (after the fast reader gave up half-way).
+    mutating func removeAll() {
+        base.deinitialize(count: count)
+        count = 0
     }
 
     /// `n` absent values; returns the index of the first.

@@ -135,7 +135,7 @@ extension CheckedPolicy {
         }
         for slot in [schema.idField, schema.stichtagField].compactMap({ $0 }) { used.insert(FieldUse(schema.root, slot)) }
         for record in schema.records.values {
-            for (slot, f) in record.fields.enumerated() {
+            for f in record.fields {
                 if let d = f.datedBy, case .list(.record(let element)) = f.type { used.insert(FieldUse(element, d)) }
                 if let u = f.requiredUnless { used.insert(FieldUse(record, u)) }
             }

@@ -9,6 +9,8 @@ public enum FuzzEntry {
         public let schema: CaseSchema
         let schemaTree: SyntaxTree
         let baseline: SyntaxTree
+        /// One keeping every field, and one per policy keeping what it reads.
+        let caseReaders: [CaseDecoder]
 
         public init?(directory: String) {
             let library = PolicyLibrary(searchPath: [directory])
@@ -19,6 +21,7 @@ public enum FuzzEntry {
             schema = loaded[0].schema
             schemaTree = Parser.parse(schemaSource).tree
             baseline = Parser.parse(ba).tree
+            caseReaders = [CaseDecoder(schema: schema)] + loaded.map { CaseDecoder(schema: $0.schema, policy: $0) }
         }
     }
 
@@ -57,9 +60,13 @@ public enum FuzzEntry {
         _ = DiagnosticRenderer().render(diagnostics)
     }
 
-    /// Read a case; whatever the bytes, the result is a case or one error.
+    /// Read a case; whatever the bytes, the result is a case or one error, and the fast
+    /// reader agrees with the full one (keeping every field, and keeping what each policy reads).
     public static func caseReader(_ bytes: UnsafeBufferPointer<UInt8>, shipped: Shipped) {
         _ = try? CaseDecoder(schema: shipped.schema).decode(bytes)
+        for reader in shipped.caseReaders {
+            precondition(reader.readersAgree(on: bytes), "the fast and the full case reader disagree")
+        }
         _ = try? CaseDecoder(schema: shipped.schema).decodeStaff(bytes)
         _ = try? JSONValue.parse(bytes)
     }

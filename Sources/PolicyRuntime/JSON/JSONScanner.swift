@@ -134,6 +134,7 @@ public struct JSONScanner {
     public let bytes: UnsafeBufferPointer<UInt8>
     /// How many containers may be open at once.
     public let maxDepth: Int
+    public static let defaultMaxDepth = 512
     /// Byte offset of the next unread byte.
     public var offset: Int
     /// Containers currently open (begun and not yet closed).
@@ -145,7 +146,7 @@ public struct JSONScanner {
     private var atContainerStart = false
 
     /// A scanner at the start of `bytes`.
-    public init(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int = 512) {
+    public init(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int = JSONScanner.defaultMaxDepth) {
         self.bytes = bytes
         self.maxDepth = maxDepth
         self.offset = 0
@@ -153,7 +154,7 @@ public struct JSONScanner {
 
     /// A scanner that starts after a leading UTF-8 byte order mark (EF BB BF) if there is
     /// one. Offsets still count from the start of `bytes`, BOM included.
-    public static func skippingBOM(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int = 512) -> JSONScanner {
+    public static func skippingBOM(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int = JSONScanner.defaultMaxDepth) -> JSONScanner {
         var scanner = JSONScanner(bytes, maxDepth: maxDepth)
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
             scanner.offset = 3

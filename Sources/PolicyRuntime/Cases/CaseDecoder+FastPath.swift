@@ -1,0 +1,307 @@
+import PolicyLang
+
+// The fast reader: one pass over a case's bytes for the shape nearly every case has (keys in
+// plain ASCII, fields mostly in the schema's order, dates and enum names without escapes).
+// Whatever it does not know how to read quickly, a single value at a time, it hands to the
+// full reader (`readValue`); whatever is wrong, it gives up on, and the full reader reads the
+// case again from the start and says precisely what is wrong and where. So the fast reader
+// decides nothing of its own: when it returns a record, the full reader returns the same one
+// (checked over every case in the tests and by the case-reader fuzz target).
+
+/// A position in one case's bytes.
+struct FastCursor {
+    let bytes: UnsafePointer<UInt8>
+    let count: Int
+    var index: Int
+    /// Objects and arrays open, as the full reader counts them against `maxDepth`.
+    var depth = 0
+
+    init(bytes: UnsafePointer<UInt8>, count: Int, index: Int) {
+        self.bytes = bytes; self.count = count; self.index = index
+    }
+
+    @inline(__always)
+    mutating func skipWhitespace() {
+        while index < count {
+            let b = bytes[index]
+            guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { return }
+            index += 1
+        }
+    }
+
+    /// The byte at the cursor after whitespace, or nil at the end.
+    @inline(__always)
+    mutating func nextByte() -> UInt8? {
+        skipWhitespace()
+        return index < count ? bytes[index] : nil
+    }
+
+    /// The index of the first byte from `start` on that is a quote, a backslash, a control
+    /// character or non-ASCII; nil when the input ends first.
+    @inline(__always)
+    func plainEnd(from start: Int) -> Int? {
+        var i = start
+        while i + 8 <= count {
+            let special = JSONScanner.specialBytes(UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self))
+            if special != 0 { return i + special.trailingZeroBitCount >> 3 }
+            i += 8
+        }
+        while i < count {
+            let b = bytes[i]
+            if b == 0x22 || b == 0x5C || b < 0x20 || b >= 0x80 { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Consumes `literal` (`true`, `false`, `null`) if it is next.
+    @inline(__always)
+    mutating func consume(_ literal: StaticString) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        guard count - index >= n else { return false }
+        let text = literal.utf8Start
+        for k in 0..<n where bytes[index + k] != text[k] { return false }
+        index += n
+        return true
+    }
+}
+
+@inline(__always)
+private func sameBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    var k = 0
+    while k + 8 <= n {
+        if UnsafeRawPointer(a + k).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(b + k).loadUnaligned(as: UInt64.self) { return false }
+        k += 8
+    }
+    while k < n {
+        if a[k] != b[k] { return false }
+        k += 1
+    }
+    return true
+}
+
+private let quote: UInt8 = 0x22
+
+extension CaseDecoder {
+    /// The case's root record, or nil when the full reader must read it (see above).
+    func fastDecode(_ buffer: UnsafeBufferPointer<UInt8>, _ stack: inout ValueStack) -> RecordValue? {
+        guard let base = buffer.baseAddress else { return nil }
+        let bom = buffer.count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF
+        var c = FastCursor(bytes: base, count: buffer.count, index: bom ? 3 : 0)
+        guard c.nextByte() == UInt8(ascii: "{"), let record = fastRecord(flat.root, &c, &stack) else { return nil }
+        c.skipWhitespace()
+        return c.index == c.count ? record : nil
+    }
+
+    /// At `{`.
+    private func fastRecord(_ r: Int32, _ c: inout FastCursor, _ stack: inout ValueStack) -> RecordValue? {
+        guard c.depth < JSONScanner.defaultMaxDepth else { return nil }
+        c.depth += 1
+        c.index += 1
+        let plan = flat.records[Int(r)]
+        let fieldCount = Int(plan.fieldCount)
+        let fields = flat.fields.baseAddress! + Int(plan.firstField)
+        let text = flat.text.baseAddress!
+        let base = stack.pushAbsent(fieldCount)
+        var seen: UInt64 = 0, present: UInt64 = 0
+        var predicted = 0
+        guard var next = c.nextByte() else { return nil }
+        if next == UInt8(ascii: "}") {
+            c.index += 1
+        } else {
+            while true {
+                guard next == quote else { return nil }
+                let keyStart = c.index + 1
+                guard let keyEnd = c.plainEnd(from: keyStart), c.bytes[keyEnd] == quote else { return nil }
+                let keyLength = keyEnd - keyStart
+                c.index = keyEnd + 1
+                guard c.nextByte() == UInt8(ascii: ":") else { return nil }
+                c.index += 1
+                guard c.nextByte() != nil else { return nil }
+                // Writers keep the schema's order, so the field after the last one is tried first.
+                var slot = -1
+                var probe = predicted
+                for _ in 0..<fieldCount {
+                    if probe == fieldCount { probe = 0 }
+                    let f = fields[probe]
+                    if Int(f.nameLength) == keyLength, sameBytes(text + Int(f.nameStart), c.bytes + keyStart, keyLength) { slot = probe; break }
+                    probe += 1
+                }
+                if slot < 0 {
+                    // Unknown fields are ignored, but must still be valid JSON.
+                    var scanner = JSONScanner(UnsafeBufferPointer(start: c.bytes, count: c.count), maxDepth: JSONScanner.defaultMaxDepth - c.depth)
+                    scanner.offset = c.index
+                    do { try scanner.skipValue() } catch { return nil }
+                    c.index = scanner.offset
+                } else {
+                    let bit: UInt64 = 1 << UInt64(slot)
+                    guard seen & bit == 0 else { return nil }
+                    seen |= bit
+                    predicted = slot + 1
+                    guard let value = fastValue(fields[slot].value, &c, &stack) else { return nil }
+                    if !value.isAbsent {
+                        present |= bit
+                        stack[base + slot] = value
+                    }
+                }
+                guard let delimiter = c.nextByte() else { return nil }
+                c.index += 1
+                if delimiter == UInt8(ascii: "}") { break }
+                guard delimiter == UInt8(ascii: ","), let following = c.nextByte() else { return nil }
+                next = following
+            }
+        }
+        c.depth -= 1
+        // The full reader's rules for absent fields, slot by slot in the same order.
+        let all: UInt64 = fieldCount == 64 ? ~0 : (1 << UInt64(fieldCount)) &- 1
+        var absent = all & ~present
+        while absent != 0 {
+            let slot = absent.trailingZeroBitCount
+            absent &= absent &- 1
+            let bit: UInt64 = 1 << UInt64(slot)
+            if plan.lists & bit != 0 { stack[base + slot] = .list([]); continue }
+            guard plan.required & bit != 0 else { continue }
+            let unless = Int(fields[slot].requiredUnless)
+            if unless >= 0, !stack[base + unless].isAbsent { continue }
+            return nil
+        }
+        return stack.popRecord(from: base)
+    }
+
+    /// At the first byte of a value; `.absent` for null; nil to give up.
+    @inline(__always)
+    private func fastValue(_ v: Int32, _ c: inout FastCursor, _ stack: inout ValueStack) -> Value? {
+        let node = flat.values[Int(v)]
+        let first = c.bytes[c.index]
+        if first == UInt8(ascii: "n") { return c.consume("null") ? .absent : nil }
+        switch node.kind {
+        case .skippedString:
+            guard first == quote, let end = c.plainEnd(from: c.index + 1), c.bytes[end] == quote else { break }
+            c.index = end + 1
+            // Present but read by no rule: a marker, as the full reader leaves.
+            return .string("")
+        case .keptString:
+            guard first == quote, let end = c.plainEnd(from: c.index + 1), c.bytes[end] == quote else { break }
+            let text = String(decoding: UnsafeBufferPointer(start: c.bytes + c.index + 1, count: end - c.index - 1), as: UTF8.self)
+            c.index = end + 1
+            return .string(text)
+        case .bool:
+            if first == UInt8(ascii: "t"), c.consume("true") { return .bool(true) }
+            if first == UInt8(ascii: "f"), c.consume("false") { return .bool(false) }
+        case .date:
+            // `"YYYY-MM-DD"`: 12 bytes with both quotes.
+            guard first == quote, c.count - c.index >= 12, c.bytes[c.index + 11] == quote,
+                  let date = Self.isoDate(c.bytes + c.index + 1) else { break }
+            c.index += 12
+            return .date(date)
+        case .enumeration:
+            guard first == quote, let end = c.plainEnd(from: c.index + 1), c.bytes[end] == quote else { break }
+            let start = c.bytes + c.index + 1, length = end - c.index - 1
+            let e = flat.enumerations[Int(node.sub)]
+            let names = flat.enumNames.baseAddress! + Int(e.firstName), text = flat.text.baseAddress!
+            for k in 0..<Int(e.count) {
+                let name = names[k]
+                if Int(name.length) == length, sameBytes(text + Int(name.start), start, length) {
+                    c.index = end + 1
+                    return .enumCase(k)
+                }
+            }
+        case .record:
+            guard first == UInt8(ascii: "{") else { break }
+            return fastRecord(node.sub, &c, &stack).map(Value.record)
+        case .list:
+            guard first == UInt8(ascii: "[") else { break }
+            return fastList(node.sub, &c, &stack)
+        case .other:
+            break
+        }
+        return handOver(v, &c, &stack)
+    }
+
+    /// At `[`.
+    private func fastList(_ element: Int32, _ c: inout FastCursor, _ stack: inout ValueStack) -> Value? {
+        guard c.depth < JSONScanner.defaultMaxDepth else { return nil }
+        c.depth += 1
+        c.index += 1
+        let base = stack.count
+        guard let first = c.nextByte() else { return nil }
+        if first == UInt8(ascii: "]") {
+            c.index += 1
+        } else {
+            while true {
+                guard let item = fastValue(element, &c, &stack), !item.isAbsent else { return nil }
+                stack.push(item)
+                guard let delimiter = c.nextByte() else { return nil }
+                c.index += 1
+                if delimiter == UInt8(ascii: "]") { break }
+                guard delimiter == UInt8(ascii: ","), let following = c.nextByte(), following != UInt8(ascii: "]") else { return nil }
+            }
+        }
+        c.depth -= 1
+        return .list(stack.popArray(from: base))
+    }
+
+    /// One value read by the full reader, from the cursor on; nil when that fails.
+    private func handOver(_ v: Int32, _ c: inout FastCursor, _ stack: inout ValueStack) -> Value? {
+        var scanner = JSONScanner(UnsafeBufferPointer(start: c.bytes, count: c.count), maxDepth: JSONScanner.defaultMaxDepth - c.depth)
+        scanner.offset = c.index
+        do {
+            let value = try readValue(flat.fullPlans[Int(v)], &scanner, &stack)
+            c.index = scanner.offset
+            return value
+        } catch {
+            return nil
+        }
+    }
+
+    /// The ten bytes `YYYY-MM-DD` as a date that exists, or nil.
+    @inline(__always)
+    static func isoDate(_ p: UnsafePointer<UInt8>) -> CalendarDate? {
+        guard p[4] == UInt8(ascii: "-"), p[7] == UInt8(ascii: "-") else { return nil }
+        @inline(__always) func digit(_ k: Int) -> Int? {
+            let d = p[k] &- 0x30
+            return d < 10 ? Int(d) : nil
+        }
+        guard let y0 = digit(0), let y1 = digit(1), let y2 = digit(2), let y3 = digit(3),
+              let m0 = digit(5), let m1 = digit(6), let d0 = digit(8), let d1 = digit(9) else { return nil }
+        return CalendarDate(year: y0 * 1000 + y1 * 100 + y2 * 10 + y3, month: m0 * 10 + m1, day: d0 * 10 + d1)
+    }
+}
+
+extension CaseDecoder {
+    /// Whether the fast reader agrees with the full reader on `bytes`: where it returns a case,
+    /// the full reader returns one with the same values; where the full reader refuses the
+    /// bytes, the fast reader gives up too. For the tests and the case-reader fuzz target.
+    public func readersAgree(on bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var fastStack = ValueStack(), fullStack = ValueStack()
+        let fast = fastDecode(bytes, &fastStack)
+        let full: DecodedCase
+        do { full = try fullDecode(bytes, &fullStack) } catch { return fast == nil }
+        guard let fast else { return true }
+        return Value.record(fast).sameContent(as: .record(full.root))
+    }
+}
+
+extension CaseDecoder {
+    /// Whether the fast reader reads `text` by itself (for the tests: that it is used at all).
+    public func fastReaderReads(_ text: String) -> Bool {
+        var stack = ValueStack()
+        return Array(text.utf8).withUnsafeBufferPointer { fastDecode($0, &stack) } != nil
+    }
+}
+
+extension Value {
+    /// Equal all the way down: records field by field (`==` compares records by identity).
+    public func sameContent(as other: Value) -> Bool {
+        switch (self, other) {
+        case (.record(let a), .record(let b)):
+            guard a.count == b.count else { return false }
+            for slot in 0..<a.count where !a[slot].sameContent(as: b[slot]) { return false }
+            return true
+        case (.list(let a), .list(let b)), (.set(let a), .set(let b)):
+            return a.count == b.count && zip(a, b).allSatisfy { $0.sameContent(as: $1) }
+        default:
+            return self == other
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import PolicyLang
+import PolicyRuntime
+import XCTest
+
+/// The fast case reader decides nothing of its own: on every case the repository holds, and on
+/// each of them laid out differently, it returns what the full reader returns or gives up.
+final class FastReaderTests: XCTestCase {
+    var readers: [CaseDecoder] = []
+
+    override func setUpWithError() throws {
+        let policies = try ["ilmkreis", "hannover", "berlin", "kkm"].map { try TestPolicies.load($0) }
+        readers = [CaseDecoder(schema: policies[0].schema)] + policies.map { CaseDecoder(schema: $0.schema, policy: $0) }
+    }
+
+    /// Every case line in the golden tests, the error corpus and the examples.
+    func repositoryCases() throws -> [(name: String, bytes: [UInt8])] {
+        var cases: [(String, [UInt8])] = []
+        let fm = FileManager.default
+        for folder in ["Tests/Golden", "Tests/Errors/cases", "examples"] {
+            let root = GoldenTests.root + "/" + folder
+            guard let walker = fm.enumerator(atPath: root) else { continue }
+            for case let file as String in walker where (file.hasSuffix(".json") || file.hasSuffix(".jsonl"))
+                && !file.contains(".expected.") && !file.contains(".staff.") {
+                // Bytes, not text: some cases of the error corpus are not UTF-8.
+                let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: root + "/" + file)))
+                if file.hasSuffix(".jsonl") {
+                    for (n, line) in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+                        cases.append(("\(folder)/\(file):\(n + 1)", Array(line)))
+                    }
+                } else {
+                    cases.append(("\(folder)/\(file)", bytes))
+                }
+            }
+        }
+        return cases.sorted { $0.0 < $1.0 }
+    }
+
+    func assertAgree(_ text: String, _ name: String, file: StaticString = #filePath, line: UInt = #line) {
+        assertAgree(Array(text.utf8), name, file: file, line: line)
+    }
+
+    func assertAgree(_ bytes: [UInt8], _ name: String, file: StaticString = #filePath, line: UInt = #line) {
+        for reader in readers {
+            let agree = bytes.withUnsafeBufferPointer { reader.readersAgree(on: $0) }
+            XCTAssertTrue(agree, "fast and full reader disagree on \(name)", file: file, line: line)
+        }
+    }
+
+    func testAgreeOnEveryRepositoryCase() throws {
+        let cases = try repositoryCases()
+        XCTAssertGreaterThan(cases.count, 150)
+        for (name, text) in cases { assertAgree(text, name) }
+    }
+
+    /// The same cases pretty-printed, with keys sorted and slashes escaped: whitespace
+    /// everywhere, fields out of the schema's order, strings with escapes.
+    func testAgreeOnTheSameCasesLaidOutDifferently() throws {
+        var laidOut = 0
+        for (name, bytes) in try repositoryCases() {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)),
+                  let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]) else { continue }
+            assertAgree(String(decoding: pretty, as: UTF8.self), name + " (pretty, sorted)")
+            laidOut += 1
+        }
+        XCTAssertGreaterThan(laidOut, 100)
+    }
+
+    /// Shapes the fast reader gives up on or hands over a value at a time; each must come out
+    /// as the full reader has it (a case, or the full reader's error).
+    func testAgreeOnUnusualShapes() {
+        let valid = #"{"id":"T-1","stichtag":"2025-03-01","person":{"geburtsdatum":"1990-05-14","rechtskreis":"SGB2"},"fallmanagement":{"beginn":"2024-01-10","fortfuehrungspruefungen":[{"datum":"2024-07-01"}]},"kontakte":[]}"#
+        let replacements: [(String, String)] = [
+            (#""id":"T-1""#, #""id":"T\u002d1""#),                       // escaped kept string
+            (#""2024-07-01""#, #""2024\u002d07-01""#),                    // escaped date
+            (#""SGB2""#, #""SGB\u0032""#),                                // escaped enum name
+            (#""rechtskreis""#, #""rechts\u006breis""#),                  // escaped key
+            (#""id""#, #""unbekannt":{"a":[1,2.5e3,null,true]},"id""#),  // unknown field
+            (#""kontakte":[]"#, #""kontakte":null"#),
+            (#""kontakte":[]"#, #""kontakte":[null]"#),
+            (#""kontakte":[]"#, #""kontakte":[],"kontakte":[]"#),
+            (#""kontakte":[]"#, #""kontakte":[],"#),
+            (#"[{"datum":"2024-07-01"}]"#, #"[{"datum":"2024-07-01"},]"#),
+            (#""2024-07-01""#, #""2023-02-29""#),
+            (#""2024-07-01""#, #""2024-7-01""#),
+            (#""2024-07-01""#, #""0000-01-01""#),
+            (#""SGB2""#, #""SGB9""#),
+            (#""SGB2""#, "\"SGB\u{00E9}\""),
+            (#""T-1""#, "\"T-\u{00E9}\""),
+            (#""T-1""#, "\"T-\u{0001}\""),
+            (#""T-1""#, "17"),
+            (#""person":{"#, #""person":{"arbeitslos":tru,"#),
+            (#""person":{"#, #""person":{"arbeitslos":null,"#),
+            (#""beginn":"2024-01-10","#, ""),
+        ]
+        var variants = [valid, "\u{FEFF}" + valid, " \t\r\n" + valid + " \n", valid + "x", String(valid.dropLast()),
+                        String(repeating: "[", count: 600)]
+        for (old, new) in replacements { variants.append(valid.replacingOccurrences(of: old, with: new)) }
+        // Nesting at and beyond the reader's limit of 512, inside an unknown field.
+        for depth in [510, 511, 512] {
+            let nested = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+            variants.append(valid.replacingOccurrences(of: #""id""#, with: #""tief":"# + nested + #","id""#))
+        }
+        for (n, v) in variants.enumerated() { assertAgree(v, "variant \(n)") }
+    }
+
+    func testFastReaderReadsTheCommonShape() throws {
+        // Not merely agreeing by giving up: a plain case comes out of the fast reader itself.
+        let text = try String(contentsOfFile: GoldenTests.root + "/examples/hannover/langzeitbetreuung.json", encoding: .utf8)
+        XCTAssertTrue(readers[0].fastReaderReads(text))
+    }
+}

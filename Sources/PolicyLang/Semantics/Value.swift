@@ -105,56 +105,99 @@ public enum FindingSeverity: String, Sendable, Comparable, CaseIterable {
 
 /// A record value: its fields by slot, in the order the schema declares them.
 ///
-/// The fields live in the same allocation as the object (a case holds dozens of records,
-/// and one allocation each instead of two is a measurable share of reading a caseload).
-/// Never changed after it is made, so it is safe to share between threads; a struct around
-/// the storage only because the standard library's `ManagedBuffer` cannot be `Sendable`.
+/// A view into the `CaseArena` of the case it belongs to, which holds the fields of all the
+/// case's records back to back: reading a case allocates no object per record and checking
+/// it counts no references to one, and a case is freed in one go. So a record is valid only
+/// while its arena lives (a `DecodedCase` keeps its arena; the staff file's arena lives as
+/// long as the process). Never changed after it is made, so it is safe to share between threads.
 public struct RecordValue: @unchecked Sendable {
-    @usableFromInline let storage: RecordStorage
+    @usableFromInline let base: UnsafeMutablePointer<Value>
+    public let count: Int
 
-    /// A record with these fields.
-    public static func make(_ fields: [Value]) -> RecordValue {
-        fields.withUnsafeBufferPointer { source in
-            allocate(source.count) { $0.initialize(from: source.baseAddress!, count: source.count) }
-        }
-    }
+    @usableFromInline init(base: UnsafeMutablePointer<Value>, count: Int) { self.base = base; self.count = count }
 
-    /// A record whose fields are moved out of `source`, which is left uninitialised.
-    public static func make(moving source: UnsafeMutablePointer<Value>, count: Int) -> RecordValue {
-        allocate(count) { $0.moveInitialize(from: source, count: count) }
-    }
-
-    private static func allocate(_ count: Int, _ initialize: (UnsafeMutablePointer<Value>) -> Void) -> RecordValue {
-        let buffer = RecordStorage.create(minimumCapacity: count) { _ in count }
-        buffer.withUnsafeMutablePointerToElements { if count > 0 { initialize($0) } }
-        return RecordValue(storage: unsafeDowncast(buffer, to: RecordStorage.self))
-    }
-
-    // Through pointers, not `header`: a class's stored property costs an exclusivity check.
-    @inlinable
-    public var count: Int { storage.withUnsafeMutablePointerToHeader { $0.pointee } }
+    /// The record without fields (the root of a caseload rule's evaluation).
+    public static let empty = RecordValue(base: .allocate(capacity: 1), count: 0)
 
     @inlinable
     public subscript(slot: Int) -> Value {
-        storage.withUnsafeMutablePointers { count, fields in
-            precondition(slot >= 0 && slot < count.pointee, "field slot out of range")
-            return fields[slot]
-        }
+        precondition(slot >= 0 && slot < count, "field slot out of range")
+        return base[slot]
     }
 
     /// The fields as an array: a copy of them all, so read one field with the subscript.
-    public var fields: [Value] {
-        storage.withUnsafeMutablePointers { count, fields in Array(UnsafeBufferPointer(start: fields, count: count.pointee)) }
-    }
+    public var fields: [Value] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
     /// The very same record (not merely equal fields).
-    public static func === (a: RecordValue, b: RecordValue) -> Bool { a.storage === b.storage }
+    public static func === (a: RecordValue, b: RecordValue) -> Bool { a.base == b.base && a.count == b.count }
 }
 
-@usableFromInline
-final class RecordStorage: ManagedBuffer<Int, Value> {
+/// The values of one case's records, in chunks that never move (a record points into them).
+/// Dropped as a whole with the case; `reset` keeps the first chunk for the next case.
+public final class CaseArena: @unchecked Sendable {
+    private struct Chunk { let base: UnsafeMutablePointer<Value>; let capacity: Int }
+    /// Every chunk but the current one is full; `used` counts the current one's values.
+    private var chunks: [Chunk] = []
+    // Unchecked: one arena is only ever used by one thread at a time, and a dynamic
+    // exclusivity check on each record made was a tenth of reading a case.
+    @exclusivity(unchecked) private var cursor: UnsafeMutablePointer<Value>?
+    @exclusivity(unchecked) private var remaining = 0
+    private static let chunkSize = 512
+
+    public init() {}
+
     deinit {
-        _ = withUnsafeMutablePointers { count, fields in fields.deinitialize(count: count.pointee) }
+        reset()
+        for c in chunks { c.base.deallocate() }
+    }
+
+    /// A record of `count` fields moved out of `source`, which is left uninitialised.
+    @inline(__always)
+    public func record(moving source: UnsafeMutablePointer<Value>, count: Int) -> RecordValue {
+        let base = reserve(count)
+        base.moveInitialize(from: source, count: count)
+        return RecordValue(base: base, count: count)
+    }
+
+    /// A record with these fields.
+    public func record(_ fields: [Value]) -> RecordValue {
+        let base = reserve(fields.count)
+        fields.withUnsafeBufferPointer { if let from = $0.baseAddress { base.initialize(from: from, count: $0.count) } }
+        return RecordValue(base: base, count: fields.count)
+    }
+
+    @inline(__always)
+    private func reserve(_ n: Int) -> UnsafeMutablePointer<Value> {
+        if n <= remaining, let base = cursor {
+            cursor = base + n
+            remaining -= n
+            return base
+        }
+        return newChunk(for: n)
+    }
+
+    private func newChunk(for n: Int) -> UnsafeMutablePointer<Value> {
+        // A record never spans two chunks; an unusually large one gets a chunk of its own.
+        if let last = chunks.last, let cursor { chunks[chunks.count - 1] = Chunk(base: last.base, capacity: cursor - last.base) }
+        let capacity = Swift.max(n, Self.chunkSize)
+        let chunk = Chunk(base: .allocate(capacity: capacity), capacity: capacity)
+        chunks.append(chunk)
+        cursor = chunk.base + n
+        remaining = capacity - n
+        return chunk.base
+    }
+
+    /// Frees every value; the records made so far must no longer be read.
+    public func reset() {
+        guard let last = chunks.last, let cursor else { return }
+        chunks[chunks.count - 1] = Chunk(base: last.base, capacity: cursor - last.base)
+        for c in chunks {
+            c.base.deinitialize(count: c.capacity)
+            c.base.deallocate()
+        }
+        chunks = []
+        self.cursor = nil
+        remaining = 0
     }
 }
 

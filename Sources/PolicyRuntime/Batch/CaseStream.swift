@@ -60,6 +60,8 @@ public struct CaseStream: Sendable {
         statistics.count(result)
         if countsCaseload { accumulate(&evaluator, decoded, &tally) }
         FindingsWriter.appendJSON(result, to: &out)
+        // The evaluator's records are views into the case's arena, which goes with `decoded`.
+        withExtendedLifetime(decoded) {}
     }
 
     private func accumulate(_ ev: inout Evaluator, _ decoded: DecodedCase, _ tally: inout CaseloadTally) {
@@ -92,7 +94,7 @@ public struct CaseStream: Sendable {
         for member in staff {
             guard case .string(let id) = member[idSlot] else { continue }
             known.insert(id)
-            var ev = Evaluator(policy: policy, root: RecordValue.make([]), stichtag: stichtag)
+            var ev = Evaluator(policy: policy, root: RecordValue.empty, stichtag: stichtag)
             ev.staff = member
             var findings: [Finding] = []
             let counts = tally.counts[id] ?? caseloadRules.map { [Int](repeating: 0, count: $0.accumulators.count) }

@@ -273,19 +273,19 @@ extension CaseDecoder {
     /// the full reader returns one with the same values; where the full reader refuses the
     /// bytes, the fast reader gives up too. For the tests and the case-reader fuzz target.
     public func readersAgree(on bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var fastStack = ValueStack(), fullStack = ValueStack()
+        var fastStack = ValueStack(arena: CaseArena()), fullStack = ValueStack(arena: CaseArena())
         let fast = fastDecode(bytes, &fastStack)
         let full: DecodedCase
         do { full = try fullDecode(bytes, &fullStack) } catch { return fast == nil }
         guard let fast else { return true }
-        return Value.record(fast).sameContent(as: .record(full.root))
+        return withExtendedLifetime(fastStack.arena) { Value.record(fast).sameContent(as: .record(full.root)) }
     }
 }
 
 extension CaseDecoder {
     /// Whether the fast reader reads `text` by itself (for the tests: that it is used at all).
     public func fastReaderReads(_ text: String) -> Bool {
-        var stack = ValueStack()
+        var stack = ValueStack(arena: CaseArena())
         return Array(text.utf8).withUnsafeBufferPointer { fastDecode($0, &stack) } != nil
     }
 }

@@ -5,12 +5,15 @@ public final class DecodedCase: @unchecked Sendable {
     public let id: String
     /// The case's own `stichtag`, if it has one.
     public let stichtag: CalendarDate?
-    /// The case's values; replaced once when the case is judged at its Stichtag.
+    /// The case's values; replaced once when the case is judged at its Stichtag. Valid while
+    /// this case lives (its records are views into `arena`).
     public private(set) var root: RecordValue
     private var appliedStichtag: CalendarDate?
+    /// Holds the values of all the case's records.
+    let arena: CaseArena
 
-    init(id: String, stichtag: CalendarDate?, root: RecordValue) {
-        self.id = id; self.stichtag = stichtag; self.root = root
+    init(id: String, stichtag: CalendarDate?, root: RecordValue, arena: CaseArena) {
+        self.id = id; self.stichtag = stichtag; self.root = root; self.arena = arena
     }
 
     /// The case as it stood on the Stichtag: entries of `dated by` lists after it are dropped.
@@ -18,18 +21,18 @@ public final class DecodedCase: @unchecked Sendable {
         guard appliedStichtag != t else { return }
         precondition(appliedStichtag == nil, "a decoded case is judged at one Stichtag")
         appliedStichtag = t
-        if let replaced = DecodedCase.dropping(after: t, from: root, type: schema.root) { root = replaced }
+        if let replaced = DecodedCase.dropping(after: t, from: root, type: schema.root, into: arena) { root = replaced }
     }
 
     /// The record without entries dated after `t`, or nil when nothing had to go (the common
     /// case, which then copies nothing).
-    private static func dropping(after t: CalendarDate, from record: RecordValue, type: RecordType) -> RecordValue? {
+    private static func dropping(after t: CalendarDate, from record: RecordValue, type: RecordType, into arena: CaseArena) -> RecordValue? {
         guard type.containsDatedList else { return nil }
         var fields: [Value]?
         for (slot, field) in type.fields.enumerated() {
             switch field.type.base {
             case .record(let inner):
-                if case .record(let r) = record[slot], let replaced = dropping(after: t, from: r, type: inner) {
+                if case .record(let r) = record[slot], let replaced = dropping(after: t, from: r, type: inner, into: arena) {
                     if fields == nil { fields = record.fields }
                     fields![slot] = .record(replaced)
                 }
@@ -45,7 +48,7 @@ public final class DecodedCase: @unchecked Sendable {
                 }
                 if element.containsDatedList {
                     for i in entries.indices {
-                        if case .record(let r) = entries[i], let replaced = dropping(after: t, from: r, type: element) {
+                        if case .record(let r) = entries[i], let replaced = dropping(after: t, from: r, type: element, into: arena) {
                             entries[i] = .record(replaced); listChanged = true
                         }
                     }
@@ -57,7 +60,7 @@ public final class DecodedCase: @unchecked Sendable {
             default: continue
             }
         }
-        return fields.map(RecordValue.make)
+        return fields.map(arena.record)
     }
 }
 
@@ -79,18 +82,18 @@ public struct CaseDecoder: @unchecked Sendable {
 
     /// Reads one case. A UTF-8 byte order mark is allowed; anything after the object is an error.
     public func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(CaseReadError) -> DecodedCase {
-        var stack = ValueStack()
-        if let record = fastDecode(bytes, &stack) { return decodedCase(record) }
+        var stack = ValueStack(arena: CaseArena())
+        if let record = fastDecode(bytes, &stack) { return decodedCase(record, stack.arena) }
         stack.removeAll()
         return try fullDecode(bytes, &stack)
     }
 
-    private func decodedCase(_ record: RecordValue) -> DecodedCase {
+    private func decodedCase(_ record: RecordValue, _ arena: CaseArena) -> DecodedCase {
         var id = ""
         if let slot = schema.idField, case .string(let s) = record[slot] { id = s }
         var stichtag: CalendarDate?
         if let slot = schema.stichtagField, case .date(let d) = record[slot] { stichtag = d }
-        return DecodedCase(id: id, stichtag: stichtag, root: record)
+        return DecodedCase(id: id, stichtag: stichtag, root: record, arena: arena)
     }
 
     /// The full reader alone, which also says what is wrong with a case and where.
@@ -104,7 +107,7 @@ public struct CaseDecoder: @unchecked Sendable {
             }
             let record = try readRecord(root, &scanner, &stack)
             try scanner.expectEnd()
-            return decodedCase(record)
+            return decodedCase(record, stack.arena)
         } catch var error as CaseReadError {
             error.caseID = Self.peekID(bytes)
             throw error
@@ -138,12 +141,15 @@ public struct CaseDecoder: @unchecked Sendable {
     }
 
     /// The staff file: `{"fallmanager": [ … ]}`, each entry read as the schema's `Fallmanager`.
+    /// Its records live as long as the process: a staff file is read once per run.
     public func decodeStaff(_ bytes: UnsafeBufferPointer<UInt8>) throws(CaseReadError) -> [RecordValue] {
         guard schema.records["Fallmanager"] != nil else {
             throw CaseReadError(path: "", message: "the schema has no record `Fallmanager` for the staff file", offset: 0)
         }
         var scanner = JSONScanner.skippingBOM(bytes)
-        var stack = ValueStack()
+        let arena = CaseArena()
+        _ = Unmanaged.passRetained(arena)
+        var stack = ValueStack(arena: arena)
         do {
             scanner.skipWhitespace()
             if scanner.isAtEnd { throw CaseReadError(path: "", message: "the staff file is empty", offset: 0) }
@@ -370,8 +376,11 @@ struct ValueStack: ~Copyable {
     private var base: UnsafeMutablePointer<Value>
     private var capacity: Int
     private(set) var count = 0
+    /// Where finished records go.
+    let arena: CaseArena
 
-    init() {
+    init(arena: CaseArena) {
+        self.arena = arena
         capacity = 256
         base = .allocate(capacity: capacity)
     }
@@ -391,10 +400,11 @@ struct ValueStack: ~Copyable {
         capacity = grown
     }
 
-    /// Empties the stack (after the fast reader gave up half-way).
+    /// Empties the stack and the arena (after the fast reader gave up half-way).
     mutating func removeAll() {
         base.deinitialize(count: count)
         count = 0
+        arena.reset()
     }
 
     /// `n` absent values; returns the index of the first.
@@ -419,7 +429,7 @@ struct ValueStack: ~Copyable {
 
     /// The values from `first` on, as a record.
     mutating func popRecord(from first: Int) -> RecordValue {
-        let record = RecordValue.make(moving: base + first, count: count - first)
+        let record = arena.record(moving: base + first, count: count - first)
         count = first
         return record
     }

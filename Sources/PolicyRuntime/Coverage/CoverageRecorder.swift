@@ -119,7 +119,7 @@ public final class CoverageRecorder: @unchecked Sendable {
             coverage.caseManagers += 1
             let counts = tally.counts[id] ?? caseloadRules.map { [Int](repeating: 0, count: $0.element.accumulators.count) }
             for (k, (r, rule)) in caseloadRules.enumerated() {
-                var ev = Evaluator(policy: policy, root: RecordValue.make([]), stichtag: stichtag)
+                var ev = Evaluator(policy: policy, root: RecordValue.empty, stichtag: stichtag)
                 ev.staff = member
                 ev.caseloadCounts = counts[k]
                 var trace: [String]? = nil

@@ -4,7 +4,8 @@ import PolicyRuntime
 import XCTest
 
 /// The fast case reader decides nothing of its own: on every case the repository holds, and on
-/// each of them laid out differently, it returns what the full reader returns or gives up.
+/// each of them laid out differently, it returns what the full reader returns (after both drop
+/// the entries after the Stichtag) or gives up.
 final class FastReaderTests: XCTestCase {
     var readers: [CaseDecoder] = []
 
@@ -41,9 +42,13 @@ final class FastReaderTests: XCTestCase {
     }
 
     func assertAgree(_ bytes: [UInt8], _ name: String, file: StaticString = #filePath, line: UInt = #line) {
+        // Judged at the case's own Stichtag, and at an `--as-of` that drops more entries.
         for reader in readers {
-            let agree = bytes.withUnsafeBufferPointer { reader.readersAgree(on: $0) }
-            XCTAssertTrue(agree, "fast and full reader disagree on \(name)", file: file, line: line)
+            for asOf in [nil, CalendarDate(year: 2024, month: 1, day: 1)] {
+                let agree = bytes.withUnsafeBufferPointer { reader.readersAgree(on: $0, asOf: asOf) }
+                XCTAssertTrue(agree, "fast and full reader disagree on \(name) (as of \(asOf.map(String.init(describing:)) ?? "its Stichtag"))",
+                              file: file, line: line)
+            }
         }
     }
 

@@ -42,7 +42,7 @@ public struct CaseStream: Sendable {
         }
         let decoded: DecodedCase
         do {
-            decoded = try decoder.decode(line)
+            decoded = try decoder.decode(line, judgedAt: options.asOf)
         } catch {
             statistics.errorLines += 1
             out.append(contentsOf: Self.errorLine(number, error.caseID, error.description).utf8)

@@ -15,6 +15,14 @@ struct FastCursor {
     var index: Int
     /// Objects and arrays open, as the full reader counts them against `maxDepth`.
     var depth = 0
+    /// The Stichtag the case will be judged at, once known (`--as-of`, or the case's own
+    /// `stichtag` once read): entries of `dated by` lists after it are dropped as they are read.
+    var cutoff: CalendarDate?
+    /// Whether the case's own `stichtag` sets the cutoff (cutting, without `--as-of`).
+    var cutoffFromCase = false
+    /// A `dated by` list was read before the cutoff was known, so the case still needs
+    /// `applyStichtag`'s pass.
+    var readUncut = false
 
     init(bytes: UnsafePointer<UInt8>, count: Int, index: Int) {
         self.bytes = bytes; self.count = count; self.index = index
@@ -54,6 +62,15 @@ struct FastCursor {
         return nil
     }
 
+    /// Whether `entry` of a `dated by` list lies after the cutoff and is dropped; without a
+    /// cutoff yet, nothing is dropped and the case keeps its pass through `applyStichtag`.
+    @inline(__always)
+    mutating func cut(_ entry: Value, _ dateSlot: Int) -> Bool {
+        guard let cutoff else { readUncut = true; return false }
+        guard case .record(let r) = entry, case .date(let d) = r[dateSlot] else { return false }
+        return d > cutoff
+    }
+
     /// Consumes `literal` (`true`, `false`, `null`) if it is next.
     @inline(__always)
     mutating func consume(_ literal: StaticString) -> Bool {
@@ -83,14 +100,21 @@ private func sameBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n
 private let quote: UInt8 = 0x22
 
 extension CaseDecoder {
-    /// The case's root record, or nil when the full reader must read it (see above).
-    func fastDecode(_ buffer: UnsafeBufferPointer<UInt8>, _ stack: inout ValueStack) -> RecordValue? {
+    /// The case's root record, or nil when the full reader must read it (see above). With
+    /// `asOf`, or once the case's own `stichtag` is read, entries of `dated by` lists after that
+    /// date are dropped as `applyStichtag` would; `cutAt` tells the date when every such list
+    /// was cut, so that pass can be skipped.
+    func fastDecode(_ buffer: UnsafeBufferPointer<UInt8>, cutting: Bool = false, asOf: CalendarDate? = nil,
+                    _ stack: inout ValueStack) -> (root: RecordValue, cutAt: CalendarDate?)? {
         guard let base = buffer.baseAddress else { return nil }
         let bom = buffer.count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF
         var c = FastCursor(bytes: base, count: buffer.count, index: bom ? 3 : 0)
+        c.cutoff = cutting ? asOf : nil
+        c.cutoffFromCase = cutting && asOf == nil
         guard c.nextByte() == UInt8(ascii: "{"), let record = fastRecord(flat.root, &c, &stack) else { return nil }
         c.skipWhitespace()
-        return c.index == c.count ? record : nil
+        guard c.index == c.count else { return nil }
+        return (record, c.readUncut ? nil : c.cutoff)
     }
 
     /// At `{`.
@@ -138,9 +162,10 @@ extension CaseDecoder {
                     guard seen & bit == 0 else { return nil }
                     seen |= bit
                     predicted = slot + 1
-                    guard let value = fastValue(fields[slot].value, &c, &stack) else { return nil }
+                    guard let value = fastValue(fields[slot].value, datedBy: fields[slot].datedBy, &c, &stack) else { return nil }
                     if !value.isAbsent {
                         present |= bit
+                        if slot == flat.stichtagSlot, c.cutoffFromCase, r == flat.root, case .date(let d) = value { c.cutoff = d }
                         stack[base + slot] = value
                     }
                 }
@@ -170,7 +195,7 @@ extension CaseDecoder {
 
     /// At the first byte of a value; `.absent` for null; nil to give up.
     @inline(__always)
-    private func fastValue(_ v: Int32, _ c: inout FastCursor, _ stack: inout ValueStack) -> Value? {
+    private func fastValue(_ v: Int32, datedBy: Int32 = -1, _ c: inout FastCursor, _ stack: inout ValueStack) -> Value? {
         let node = flat.values[Int(v)]
         let first = c.bytes[c.index]
         if first == UInt8(ascii: "n") { return c.consume("null") ? .absent : nil }
@@ -211,15 +236,15 @@ extension CaseDecoder {
             return fastRecord(node.sub, &c, &stack).map(Value.record)
         case .list:
             guard first == UInt8(ascii: "[") else { break }
-            return fastList(node.sub, &c, &stack)
+            return fastList(node.sub, datedBy: Int(datedBy), &c, &stack)
         case .other:
             break
         }
         return handOver(v, &c, &stack)
     }
 
-    /// At `[`.
-    private func fastList(_ element: Int32, _ c: inout FastCursor, _ stack: inout ValueStack) -> Value? {
+    /// At `[`. `datedBy`: the slot of the entries' date in a `dated by` list, else -1.
+    private func fastList(_ element: Int32, datedBy: Int, _ c: inout FastCursor, _ stack: inout ValueStack) -> Value? {
         guard c.depth < JSONScanner.defaultMaxDepth else { return nil }
         c.depth += 1
         c.index += 1
@@ -230,7 +255,7 @@ extension CaseDecoder {
         } else {
             while true {
                 guard let item = fastValue(element, &c, &stack), !item.isAbsent else { return nil }
-                stack.push(item)
+                if datedBy < 0 || !c.cut(item, datedBy) { stack.push(item) }
                 guard let delimiter = c.nextByte() else { return nil }
                 c.index += 1
                 if delimiter == UInt8(ascii: "]") { break }
@@ -272,13 +297,19 @@ extension CaseDecoder {
     /// Whether the fast reader agrees with the full reader on `bytes`: where it returns a case,
     /// the full reader returns one with the same values; where the full reader refuses the
     /// bytes, the fast reader gives up too. For the tests and the case-reader fuzz target.
-    public func readersAgree(on bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    public func readersAgree(on bytes: UnsafeBufferPointer<UInt8>, asOf: CalendarDate? = nil) -> Bool {
         var fastStack = ValueStack(arena: CaseArena()), fullStack = ValueStack(arena: CaseArena())
-        let fast = fastDecode(bytes, &fastStack)
+        let fast = fastDecode(bytes, cutting: true, asOf: asOf, &fastStack)
         let full: DecodedCase
         do { full = try fullDecode(bytes, &fullStack) } catch { return fast == nil }
         guard let fast else { return true }
-        return withExtendedLifetime(fastStack.arena) { Value.record(fast).sameContent(as: .record(full.root)) }
+        // Both as judged at their Stichtag: the fast reader may have dropped later entries already.
+        let fastCase = decodedCase(fast.root, fastStack.arena, cutAt: fast.cutAt)
+        let t = asOf ?? full.stichtag ?? CalendarDate(year: 2025, month: 3, day: 1)!
+        if fast.cutAt != nil, fast.cutAt != t { return false }
+        fastCase.applyStichtag(t, schema: schema)
+        full.applyStichtag(t, schema: schema)
+        return Value.record(fastCase.root).sameContent(as: .record(full.root))
     }
 }
 

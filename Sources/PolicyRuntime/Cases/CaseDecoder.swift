@@ -12,8 +12,9 @@ public final class DecodedCase: @unchecked Sendable {
     /// Holds the values of all the case's records.
     let arena: CaseArena
 
-    init(id: String, stichtag: CalendarDate?, root: RecordValue, arena: CaseArena) {
+    init(id: String, stichtag: CalendarDate?, root: RecordValue, arena: CaseArena, cutAt: CalendarDate? = nil) {
         self.id = id; self.stichtag = stichtag; self.root = root; self.arena = arena
+        self.appliedStichtag = cutAt
     }
 
     /// The case as it stood on the Stichtag: entries of `dated by` lists after it are dropped.
@@ -76,24 +77,34 @@ public struct CaseDecoder: @unchecked Sendable {
     public init(schema: CaseSchema, policy: CheckedPolicy? = nil) {
         self.schema = schema
         self.root = DecodePlanBuilder.build(root: schema.root, used: policy?.fieldsRead)
-        self.flat = FlatDecodePlan(root: root)
+        self.flat = FlatDecodePlan(root: root, stichtagSlot: schema.stichtagField)
         self.staffPlan = schema.records["Fallmanager"].map { DecodePlanBuilder.build(root: $0, used: nil) }
     }
 
     /// Reads one case. A UTF-8 byte order mark is allowed; anything after the object is an error.
     public func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(CaseReadError) -> DecodedCase {
         var stack = ValueStack(arena: CaseArena())
-        if let record = fastDecode(bytes, &stack) { return decodedCase(record, stack.arena) }
+        if let fast = fastDecode(bytes, &stack) { return decodedCase(fast.root, stack.arena) }
         stack.removeAll()
         return try fullDecode(bytes, &stack)
     }
 
-    private func decodedCase(_ record: RecordValue, _ arena: CaseArena) -> DecodedCase {
+    /// Reads one case that will be judged at `asOf` if given, else at its own Stichtag if it
+    /// has one (as a caseload does): so entries after that date can be dropped while reading
+    /// instead of in a second pass, and `applyStichtag` then finds nothing left to do.
+    public func decode(_ bytes: UnsafeBufferPointer<UInt8>, judgedAt asOf: CalendarDate?) throws(CaseReadError) -> DecodedCase {
+        var stack = ValueStack(arena: CaseArena())
+        if let fast = fastDecode(bytes, cutting: true, asOf: asOf, &stack) { return decodedCase(fast.root, stack.arena, cutAt: fast.cutAt) }
+        stack.removeAll()
+        return try fullDecode(bytes, &stack)
+    }
+
+    func decodedCase(_ record: RecordValue, _ arena: CaseArena, cutAt: CalendarDate? = nil) -> DecodedCase {
         var id = ""
         if let slot = schema.idField, case .string(let s) = record[slot] { id = s }
         var stichtag: CalendarDate?
         if let slot = schema.stichtagField, case .date(let d) = record[slot] { stichtag = d }
-        return DecodedCase(id: id, stichtag: stichtag, root: record, arena: arena)
+        return DecodedCase(id: id, stichtag: stichtag, root: record, arena: arena, cutAt: cutAt)
     }
 
     /// The full reader alone, which also says what is wrong with a case and where.

@@ -12,7 +12,8 @@ final class FlatDecodePlan: @unchecked Sendable {
     /// What to do with one value. `sub` is the record for `.record`, the enumeration for
     /// `.enumeration` and the element's node for `.list`.
     struct ValueNode { var kind: Kind; var sub: Int32 }
-    struct Field { var nameStart: Int32; var nameLength: Int32; var value: Int32; var requiredUnless: Int32 }
+    /// `datedBy`: for a `dated by` list, the slot of its entries' date (else -1).
+    struct Field { var nameStart: Int32; var nameLength: Int32; var value: Int32; var requiredUnless: Int32; var datedBy: Int32 }
     /// Fields `firstField ..< firstField + fieldCount`; bit masks by slot.
     struct Record { var firstField: Int32; var fieldCount: Int32; var lists: UInt64; var required: UInt64 }
     /// Names `firstName ..< firstName + count` in `enumNames`.
@@ -29,8 +30,11 @@ final class FlatDecodePlan: @unchecked Sendable {
     /// Per value node, the plan the full reader takes when the fast reader hands a value over.
     let fullPlans: [ValuePlan]
     let root: Int32
+    /// The root's `stichtag` field (-1: none).
+    let stichtagSlot: Int
 
-    init(root plan: RecordPlan) {
+    init(root plan: RecordPlan, stichtagSlot: Int?) {
+        self.stichtagSlot = stichtagSlot ?? -1
         var values: [ValueNode] = [], fullPlans: [ValuePlan] = []
         var fields: [Field] = [], records: [Record] = []
         var enumerations: [Enumeration] = [], enumNames: [Name] = [], text: [UInt8] = []
@@ -47,12 +51,13 @@ final class FlatDecodePlan: @unchecked Sendable {
             records.append(Record(firstField: 0, fieldCount: 0, lists: 0, required: 0))
             // A record's fields are contiguous: reserved before inner records add theirs.
             let first = fields.count
-            fields += repeatElement(Field(nameStart: 0, nameLength: 0, value: 0, requiredUnless: -1), count: p.fields.count)
+            fields += repeatElement(Field(nameStart: 0, nameLength: 0, value: 0, requiredUnless: -1, datedBy: -1), count: p.fields.count)
             var lists: UInt64 = 0, required: UInt64 = 0
             for (slot, f) in p.fields.enumerated() {
                 let n = name(f.name)
                 fields[first + slot] = Field(nameStart: n.start, nameLength: n.length, value: value(f.value),
-                                             requiredUnless: Int32(f.requiredUnless ?? -1))
+                                             requiredUnless: Int32(f.requiredUnless ?? -1),
+                                             datedBy: Int32(p.type.fields[slot].datedBy ?? -1))
                 if f.isList { lists |= 1 << UInt64(slot) }
                 if f.required { required |= 1 << UInt64(slot) }
             }

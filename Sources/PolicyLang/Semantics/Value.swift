@@ -99,7 +99,7 @@ public struct Duration: Hashable, Sendable, CustomStringConvertible {
 
 public enum FindingSeverity: String, Sendable, Comparable, CaseIterable {
     case error, warning, info
-    var rank: Int { switch self { case .error: 0; case .warning: 1; case .info: 2 } }
+    public var rank: Int { switch self { case .error: 0; case .warning: 1; case .info: 2 } }
     public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
 }
 

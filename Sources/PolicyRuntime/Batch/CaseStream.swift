@@ -66,16 +66,25 @@ public struct CaseStream: Sendable {
 
     private func accumulate(_ ev: inout Evaluator, _ decoded: DecodedCase, _ tally: inout CaseloadTally) {
         guard let keyExpr = policy.caseloadKey, case .string(let manager) = ev.evaluate(keyExpr) else { return }
-        var counts = tally.counts[manager] ?? caseloadRules.map { [Int](repeating: 0, count: $0.accumulators.count) }
-        ev.locals = [.record(decoded.root)]
-        for (r, rule) in caseloadRules.enumerated() {
-            for (a, condition) in rule.accumulators.enumerated() {
-                if let condition, ev.evaluate(condition) != .bool(true) { continue }
-                counts[r][a] += 1
+        // The accumulators' binder is slot 0 (the case); list operations may use further slots.
+        if ev.locals.isEmpty { ev.locals.append(.record(decoded.root)) } else { ev.locals[0] = .record(decoded.root) }
+        var met: [Bool] = []
+        met.reserveCapacity(16)
+        for rule in caseloadRules {
+            for condition in rule.accumulators { met.append(condition.map { ev.evaluate($0) == .bool(true) } ?? true) }
+        }
+        // In place: one look-up of the manager, no copy of their counts.
+        tally.cases[manager, default: 0] += 1
+        func add(_ counts: inout [[Int]]) {
+            var k = 0
+            for r in counts.indices {
+                for a in counts[r].indices {
+                    if met[k] { counts[r][a] += 1 }
+                    k += 1
+                }
             }
         }
-        tally.counts[manager] = counts
-        tally.cases[manager, default: 0] += 1
+        add(&tally.counts[manager, default: caseloadRules.map { [Int](repeating: 0, count: $0.accumulators.count) }])
     }
 
     /// The caseload objects: one per staff entry in staff-file order, then an error object for

@@ -6,28 +6,45 @@ public struct RunStatistics: Sendable {
     public var lines = 0
     public var cases = 0
     public var errorLines = 0
-    public var bySeverity: [FindingSeverity: Int] = [:]
-    public var byRule: [String: Int] = [:]
+    /// Findings per severity, in `FindingSeverity.allCases` order.
+    private var severityCounts = [0, 0, 0]
+    /// Findings per rule id, in the order the ids were first seen. A policy has a dozen rules
+    /// or so, and a finding's id is the very string of its rule, so a look along this list
+    /// (equal storage compares at once) is cheaper than hashing the id for every finding.
+    private var ruleCounts: [(rule: String, count: Int)] = []
     /// Caseload objects written, and case managers with cases but no staff entry.
     public var caseManagers = 0
     public var unknownCaseManagers = 0
 
     public init() {}
 
+    public var bySeverity: [FindingSeverity: Int] {
+        Dictionary(uniqueKeysWithValues: zip(FindingSeverity.allCases, severityCounts).filter { $0.1 > 0 })
+    }
+
+    public var byRule: [String: Int] {
+        Dictionary(ruleCounts.map { ($0.rule, $0.count) }, uniquingKeysWith: +)
+    }
+
+    private mutating func count(_ f: Finding) { count(f.rule, f.severity, 1) }
+
+    private mutating func count(_ rule: String, _ severity: FindingSeverity, _ n: Int) {
+        severityCounts[severity.rank] += n
+        for i in ruleCounts.indices where ruleCounts[i].rule == rule {
+            ruleCounts[i].count += n
+            return
+        }
+        ruleCounts.append((rule, n))
+    }
+
     mutating func count(caseload findings: [Finding]) {
         caseManagers += 1
-        for f in findings {
-            bySeverity[f.severity, default: 0] += 1
-            byRule[f.rule, default: 0] += 1
-        }
+        for f in findings { count(f) }
     }
 
     mutating func count(_ result: CaseResult) {
         cases += 1
-        for f in result.findings {
-            bySeverity[f.severity, default: 0] += 1
-            byRule[f.rule, default: 0] += 1
-        }
+        for f in result.findings { count(f) }
     }
 
     public mutating func merge(_ o: RunStatistics) {
@@ -36,8 +53,10 @@ public struct RunStatistics: Sendable {
         errorLines += o.errorLines
         caseManagers += o.caseManagers
         unknownCaseManagers += o.unknownCaseManagers
-        for (k, v) in o.bySeverity { bySeverity[k, default: 0] += v }
-        for (k, v) in o.byRule { byRule[k, default: 0] += v }
+        for (i, n) in o.severityCounts.enumerated() { severityCounts[i] += n }
+        for (rule, n) in o.ruleCounts {
+            if let i = ruleCounts.firstIndex(where: { $0.rule == rule }) { ruleCounts[i].count += n } else { ruleCounts.append((rule, n)) }
+        }
     }
 
     public var summary: String {
@@ -45,7 +64,8 @@ public struct RunStatistics: Sendable {
         if caseManagers + unknownCaseManagers > 0 {
             out += "caseload: \(caseManagers) case manager\(caseManagers == 1 ? "" : "s") checked, \(unknownCaseManagers) not in the staff file\n"
         }
-        out += "findings: " + FindingSeverity.allCases.map { "\(bySeverity[$0, default: 0]) \($0.rawValue)" }.joined(separator: ", ") + "\n"
+        out += "findings: " + FindingSeverity.allCases.map { "\(severityCounts[$0.rank]) \($0.rawValue)" }.joined(separator: ", ") + "\n"
+        let byRule = byRule
         for rule in byRule.keys.sorted() { out += "  \(rule): \(byRule[rule]!)\n" }
         return out
     }

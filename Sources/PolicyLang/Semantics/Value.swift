@@ -187,12 +187,23 @@ public final class CaseArena: @unchecked Sendable {
         return chunk.base
     }
 
+    /// Only strings, lists and sets hold references: the other values (records here are views
+    /// into the arena) need no destroying, so they skip the runtime's generic destroy.
+    private static func destroy(_ base: UnsafeMutablePointer<Value>, _ count: Int) {
+        for i in 0..<count {
+            switch base[i] {
+            case .string, .list, .set: (base + i).deinitialize(count: 1)
+            default: break
+            }
+        }
+    }
+
     /// Frees every value; the records made so far must no longer be read.
     public func reset() {
         guard let last = chunks.last, let cursor else { return }
         chunks[chunks.count - 1] = Chunk(base: last.base, capacity: cursor - last.base)
         for c in chunks {
-            c.base.deinitialize(count: c.capacity)
+            Self.destroy(c.base, c.capacity)
             c.base.deallocate()
         }
         chunks = []

@@ -12,42 +12,45 @@ public enum FindingsWriter {
 
     /// The same line appended as bytes: the batch path writes millions of these.
     public static func appendJSON(_ r: CaseResult, to out: inout [UInt8]) {
-        out.append(contentsOf: #"{"case":"#.utf8)
+        out.appendLiteral(#"{"case":"#)
         JSONWriter.quote(r.caseID, into: &out)
-        out.append(contentsOf: #","policy":"#.utf8)
+        out.appendLiteral(#","policy":"#)
         JSONWriter.quote(r.policy, into: &out)
-        out.append(contentsOf: #","stichtag":""#.utf8)
+        out.appendLiteral(#","stichtag":""#)
         appendDate(r.stichtag, to: &out)
-        out.append(contentsOf: #"","findings":["#.utf8)
+        out.appendLiteral(#"","findings":["#)
         for (i, f) in r.findings.enumerated() {
-            out.append(contentsOf: i == 0 ? #"{"rule":"#.utf8 : #",{"rule":"#.utf8)
+            out.appendLiteral(i == 0 ? #"{"rule":"# : #",{"rule":"#)
             JSONWriter.quote(f.rule, into: &out)
-            out.append(contentsOf: #","severity":""#.utf8)
-            out.append(contentsOf: f.severity.rawValue.utf8)
-            out.append(contentsOf: #"","message":"#.utf8)
+            out.appendLiteral(#","severity":""#)
+            switch f.severity {
+            case .error: out.appendLiteral("error")
+            case .warning: out.appendLiteral("warning")
+            case .info: out.appendLiteral("info")
+            }
+            out.appendLiteral(#"","message":"#)
             JSONWriter.quote(f.message, into: &out)
             if let due = f.due {
-                out.append(contentsOf: #","due":""#.utf8)
+                out.appendLiteral(#","due":""#)
                 appendDate(due, to: &out)
                 out.append(UInt8(ascii: "\""))
             }
-            out.append(contentsOf: #","source":"#.utf8)
+            out.appendLiteral(#","source":"#)
             JSONWriter.quote(f.source, into: &out)
             out.append(UInt8(ascii: "}"))
         }
-        out.append(contentsOf: "]}".utf8)
+        out.appendLiteral("]}")
     }
 
-    /// YYYY-MM-DD without going through `String`.
+    /// YYYY-MM-DD without going through `String`; the same text as `CalendarDate.description`.
     static func appendDate(_ d: CalendarDate, to out: inout [UInt8]) {
         let (y, m, day) = d.components
-        func digits(_ n: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            var v = n
-            while divisor > 0 { out.append(UInt8(48 + (v / divisor) % 10)); v %= divisor * 10; divisor /= 10 }
-        }
-        digits(y, 4); out.append(UInt8(ascii: "-")); digits(m, 2); out.append(UInt8(ascii: "-")); digits(day, 2)
+        guard (0...9999).contains(y) else { out.append(contentsOf: d.description.utf8); return }
+        let zero = UInt8(ascii: "0"), dash = UInt8(ascii: "-")
+        let text: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (
+            zero + UInt8(y / 1000), zero + UInt8(y / 100 % 10), zero + UInt8(y / 10 % 10), zero + UInt8(y % 10), dash,
+            zero + UInt8(m / 10), zero + UInt8(m % 10), dash, zero + UInt8(day / 10), zero + UInt8(day % 10))
+        withUnsafeBytes(of: text) { out.append(contentsOf: $0) }
     }
 
     /// A caseload object: `{"fallmanager": …, "policy": …, "findings": […]}`.
@@ -107,6 +110,14 @@ public enum FindingsWriter {
             for line in e.lines { out += "    \(line)\n" }
         }
         return out
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// A literal's bytes, copied at once rather than through `String.UTF8View`.
+    @inline(__always)
+    mutating func appendLiteral(_ literal: StaticString) {
+        append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 }
 

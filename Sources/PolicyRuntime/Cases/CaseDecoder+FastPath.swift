@@ -40,6 +40,8 @@ struct FastCursor {
     /// The byte at the cursor after whitespace, or nil at the end.
     @inline(__always)
     mutating func nextByte() -> UInt8? {
+        // Case lines are mostly written without whitespace between tokens.
+        if index < count, bytes[index] > 0x20 { return bytes[index] }
         skipWhitespace()
         return index < count ? bytes[index] : nil
     }
@@ -126,22 +128,24 @@ extension CaseDecoder {
         let fieldCount = Int(plan.fieldCount)
         let fields = flat.fields.baseAddress! + Int(plan.firstField)
         let text = flat.text.baseAddress!
-        let base = stack.pushAbsent(fieldCount)
+        // The slots are initialised as their values arrive and the rest at the end, so that no
+        // slot is written twice; every way out below goes through that end.
+        let base = stack.pushUninitialized(fieldCount)
         var seen: UInt64 = 0, present: UInt64 = 0
         var predicted = 0
-        guard var next = c.nextByte() else { return nil }
-        if next == UInt8(ascii: "}") {
-            c.index += 1
-        } else {
+        var failed = false
+        members: if let first = c.nextByte() {
+            if first == UInt8(ascii: "}") { c.index += 1; break members }
+            var next = first
             while true {
-                guard next == quote else { return nil }
+                guard next == quote else { failed = true; break members }
                 let keyStart = c.index + 1
-                guard let keyEnd = c.plainEnd(from: keyStart), c.bytes[keyEnd] == quote else { return nil }
+                guard let keyEnd = c.plainEnd(from: keyStart), c.bytes[keyEnd] == quote else { failed = true; break members }
                 let keyLength = keyEnd - keyStart
                 c.index = keyEnd + 1
-                guard c.nextByte() == UInt8(ascii: ":") else { return nil }
+                guard c.nextByte() == UInt8(ascii: ":") else { failed = true; break members }
                 c.index += 1
-                guard c.nextByte() != nil else { return nil }
+                guard c.nextByte() != nil else { failed = true; break members }
                 // Writers keep the schema's order, so the field after the last one is tried first.
                 var slot = -1
                 var probe = predicted
@@ -155,42 +159,50 @@ extension CaseDecoder {
                     // Unknown fields are ignored, but must still be valid JSON.
                     var scanner = JSONScanner(UnsafeBufferPointer(start: c.bytes, count: c.count), maxDepth: JSONScanner.defaultMaxDepth - c.depth)
                     scanner.offset = c.index
-                    do { try scanner.skipValue() } catch { return nil }
+                    do { try scanner.skipValue() } catch { failed = true; break members }
                     c.index = scanner.offset
                 } else {
                     let bit: UInt64 = 1 << UInt64(slot)
-                    guard seen & bit == 0 else { return nil }
+                    guard seen & bit == 0 else { failed = true; break members }
                     seen |= bit
                     predicted = slot + 1
-                    guard let value = fastValue(fields[slot].value, datedBy: fields[slot].datedBy, &c, &stack) else { return nil }
+                    guard let value = fastValue(fields[slot].value, datedBy: fields[slot].datedBy, &c, &stack) else { failed = true; break members }
                     if !value.isAbsent {
                         present |= bit
                         if slot == flat.stichtagSlot, c.cutoffFromCase, r == flat.root, case .date(let d) = value { c.cutoff = d }
-                        stack[base + slot] = value
+                        stack.initialize(base + slot, to: value)
                     }
                 }
-                guard let delimiter = c.nextByte() else { return nil }
+                guard let delimiter = c.nextByte() else { failed = true; break members }
                 c.index += 1
                 if delimiter == UInt8(ascii: "}") { break }
-                guard delimiter == UInt8(ascii: ","), let following = c.nextByte() else { return nil }
+                guard delimiter == UInt8(ascii: ","), let following = c.nextByte() else { failed = true; break members }
                 next = following
             }
+        } else {
+            failed = true
         }
         c.depth -= 1
-        // The full reader's rules for absent fields, slot by slot in the same order.
+        // The full reader's rules for absent fields, slot by slot in the same order: an absent
+        // list is empty (so a `required unless` on a list further on still sees it absent),
+        // an absent required field is an error unless its `requiredUnless` field is there.
         let all: UInt64 = fieldCount == 64 ? ~0 : (1 << UInt64(fieldCount)) &- 1
         var absent = all & ~present
         while absent != 0 {
             let slot = absent.trailingZeroBitCount
             absent &= absent &- 1
             let bit: UInt64 = 1 << UInt64(slot)
-            if plan.lists & bit != 0 { stack[base + slot] = .list([]); continue }
+            if plan.lists & bit != 0 { stack.initialize(base + slot, to: .list([])); continue }
+            stack.initialize(base + slot, to: .absent)
             guard plan.required & bit != 0 else { continue }
             let unless = Int(fields[slot].requiredUnless)
-            if unless >= 0, !stack[base + unless].isAbsent { continue }
-            return nil
+            if unless >= 0 {
+                let other: UInt64 = 1 << UInt64(unless)
+                if present & other != 0 || (plan.lists & other != 0 && unless < slot) { continue }
+            }
+            failed = true
         }
-        return stack.popRecord(from: base)
+        return failed ? nil : stack.popRecord(from: base)
     }
 
     /// At the first byte of a value; `.absent` for null; nil to give up.

@@ -418,6 +418,19 @@ struct ValueStack: ~Copyable {
         arena.reset()
     }
 
+    /// Room for `n` values, left uninitialised: each must be given a value with
+    /// `initialize(_:to:)` before the stack reads, moves or frees it. Returns the index of the first.
+    mutating func pushUninitialized(_ n: Int) -> Int {
+        reserve(n)
+        let first = count
+        count += n
+        return first
+    }
+
+    mutating func initialize(_ index: Int, to value: Value) {
+        (base + index).initialize(to: value)
+    }
+
     /// `n` absent values; returns the index of the first.
     mutating func pushAbsent(_ n: Int) -> Int {
         reserve(n)

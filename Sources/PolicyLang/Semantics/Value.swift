@@ -132,6 +132,28 @@ public struct RecordValue: @unchecked Sendable {
     public static func === (a: RecordValue, b: RecordValue) -> Bool { a.base == b.base && a.count == b.count }
 }
 
+/// A list value: its entries in order. Like a record, a view into an arena (the case's, or
+/// the evaluator's for the lists a rule builds), valid while that arena lives; a list costs
+/// no object of its own and nothing to free.
+public struct ListValue: RandomAccessCollection, @unchecked Sendable {
+    @usableFromInline let base: UnsafeMutablePointer<Value>
+    public let count: Int
+
+    @usableFromInline init(base: UnsafeMutablePointer<Value>, count: Int) { self.base = base; self.count = count }
+
+    /// The list without entries.
+    public static let empty = ListValue(base: .allocate(capacity: 1), count: 0)
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { count }
+
+    @inlinable
+    public subscript(position: Int) -> Value {
+        precondition(position >= 0 && position < count, "list index out of range")
+        return base[position]
+    }
+}
+
 /// The values of one case's records, in chunks that never move (a record points into them).
 /// Dropped as a whole with the case; `reset` keeps the first chunk for the next case.
 public final class CaseArena: @unchecked Sendable {
@@ -157,6 +179,23 @@ public final class CaseArena: @unchecked Sendable {
         let base = reserve(count)
         base.moveInitialize(from: source, count: count)
         return RecordValue(base: base, count: count)
+    }
+
+    /// A list of `count` entries moved out of `source`, which is left uninitialised.
+    @inline(__always)
+    public func list(moving source: UnsafeMutablePointer<Value>, count: Int) -> ListValue {
+        guard count > 0 else { return .empty }
+        let base = reserve(count)
+        base.moveInitialize(from: source, count: count)
+        return ListValue(base: base, count: count)
+    }
+
+    /// A list with these entries.
+    public func list(_ entries: [Value]) -> ListValue {
+        guard !entries.isEmpty else { return .empty }
+        let base = reserve(entries.count)
+        entries.withUnsafeBufferPointer { base.initialize(from: $0.baseAddress!, count: $0.count) }
+        return ListValue(base: base, count: entries.count)
     }
 
     /// A record with these fields.
@@ -187,12 +226,12 @@ public final class CaseArena: @unchecked Sendable {
         return chunk.base
     }
 
-    /// Only strings, lists and sets hold references: the other values (records here are views
-    /// into the arena) need no destroying, so they skip the runtime's generic destroy.
+    /// Only strings and sets hold references: the other values (records and lists here are
+    /// views into the arena) need no destroying, so they skip the runtime's generic destroy.
     private static func destroy(_ base: UnsafeMutablePointer<Value>, _ count: Int) {
         for i in 0..<count {
             switch base[i] {
-            case .string, .list, .set: (base + i).deinitialize(count: 1)
+            case .string, .set: (base + i).deinitialize(count: 1)
             default: break
             }
         }
@@ -224,7 +263,7 @@ public enum Value: Sendable {
     case enumCase(Int)
     case severity(FindingSeverity)
     case record(RecordValue)
-    case list([Value])
+    case list(ListValue)
     case set([Value])
 
     public var isAbsent: Bool { if case .absent = self { return true }; return false }
@@ -246,7 +285,8 @@ extension Value: Equatable {
         case (.enumCase(let x), .enumCase(let y)): x == y
         case (.severity(let x), .severity(let y)): x == y
         case (.record(let x), .record(let y)): x === y
-        case (.list(let x), .list(let y)), (.set(let x), .set(let y)): x == y
+        case (.list(let x), .list(let y)): x.elementsEqual(y)
+        case (.set(let x), .set(let y)): x == y
         default: false
         }
     }

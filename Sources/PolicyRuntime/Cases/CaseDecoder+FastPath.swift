@@ -192,7 +192,7 @@ extension CaseDecoder {
             let slot = absent.trailingZeroBitCount
             absent &= absent &- 1
             let bit: UInt64 = 1 << UInt64(slot)
-            if plan.lists & bit != 0 { stack.initialize(base + slot, to: .list([])); continue }
+            if plan.lists & bit != 0 { stack.initialize(base + slot, to: .list(.empty)); continue }
             stack.initialize(base + slot, to: .absent)
             guard plan.required & bit != 0 else { continue }
             let unless = Int(fields[slot].requiredUnless)
@@ -275,7 +275,7 @@ extension CaseDecoder {
             }
         }
         c.depth -= 1
-        return .list(stack.popArray(from: base))
+        return .list(stack.popList(from: base))
     }
 
     /// One value read by the full reader, from the cursor on; nil when that fails.
@@ -341,7 +341,9 @@ extension Value {
             guard a.count == b.count else { return false }
             for slot in 0..<a.count where !a[slot].sameContent(as: b[slot]) { return false }
             return true
-        case (.list(let a), .list(let b)), (.set(let a), .set(let b)):
+        case (.list(let a), .list(let b)):
+            return a.count == b.count && zip(a, b).allSatisfy { $0.sameContent(as: $1) }
+        case (.set(let a), .set(let b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.sameContent(as: $1) }
         default:
             return self == other

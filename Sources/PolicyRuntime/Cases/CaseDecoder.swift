@@ -38,7 +38,8 @@ public final class DecodedCase: @unchecked Sendable {
                     fields![slot] = .record(replaced)
                 }
             case .list(.record(let element)):
-                guard case .list(var entries) = record[slot] else { continue }
+                guard case .list(let list) = record[slot] else { continue }
+                var entries = Array(list)
                 var listChanged = false
                 if let dateSlot = field.datedBy {
                     func after(_ entry: Value) -> Bool {
@@ -56,7 +57,7 @@ public final class DecodedCase: @unchecked Sendable {
                 }
                 if listChanged {
                     if fields == nil { fields = record.fields }
-                    fields![slot] = .list(entries)
+                    fields![slot] = .list(arena.list(entries))
                 }
             default: continue
             }
@@ -215,7 +216,7 @@ public struct CaseDecoder: @unchecked Sendable {
             try plan.absentRules.withUnsafeBufferPointer { rules throws in
                 for slot in rules.indices where stack[base + slot].isAbsent {
                     let rule = rules[slot]
-                    if rule.isList { stack[base + slot] = .list([]); continue }
+                    if rule.isList { stack[base + slot] = .list(.empty); continue }
                     guard rule.required else { continue }
                     if rule.requiredUnless >= 0, !stack[base + rule.requiredUnless].isAbsent { continue }
                     let why = rule.requiredUnless >= 0 ? " (it may be absent only while `\(fields[rule.requiredUnless].nameString)` is set)" : ""
@@ -294,7 +295,7 @@ public struct CaseDecoder: @unchecked Sendable {
                 stack.push(item)
                 index += 1
             }
-            return .list(stack.popArray(from: base))
+            return .list(stack.popList(from: base))
         case .unsupported(let type):
             throw DecodeFailure(message: "the schema gives this field a type cases cannot hold (`\(type)`)", offset: offset)
         }
@@ -458,18 +459,11 @@ struct ValueStack: ~Copyable {
         return record
     }
 
-    /// The values from `first` on, as an array.
-    mutating func popArray(from first: Int) -> [Value] {
-        let n = count - first
-        // Not through `unsafeUninitializedCapacity` when empty: that stores the count into the
-        // one shared empty-array object, a data race between workers (found by ThreadSanitizer).
-        guard n > 0 else { return [] }
-        let source = base + first
-        let array = [Value](unsafeUninitializedCapacity: n) { buffer, initialized in
-            buffer.baseAddress!.moveInitialize(from: source, count: n)
-            initialized = n
-        }
+    /// The values from `first` on, as a list in the arena.
+    mutating func popList(from first: Int) -> ListValue {
+        let list = arena.list(moving: base + first, count: count - first)
         count = first
-        return array
+        return list
     }
+
 }

@@ -14,6 +14,8 @@ struct Evaluator {
     /// Caseload rules: the counts of the rule's accumulators, and the staff entry.
     var caseloadCounts: [Int] = []
     var staff: RecordValue?
+    /// Where the lists a rule builds (`filter`) are kept: they live as long as the evaluator.
+    private var scratch: CaseArena?
 
     init(policy: CheckedPolicy, root: RecordValue, stichtag: CalendarDate) {
         self.policy = policy
@@ -129,7 +131,7 @@ struct Evaluator {
             case .count: return .integer(0)
             case .any: return .bool(false)
             case .all: return .bool(true)
-            case .filter: return .list([])
+            case .filter: return .list(.empty)
             case .latest, .earliest: return .absent
             }
         }
@@ -164,9 +166,16 @@ struct Evaluator {
         case .count: return .integer(count)
         case .any: return .bool(false)
         case .all: return .bool(true)
-        case .filter: return .list(kept)
+        case .filter: return .list(scratchArena().list(kept))
         case .latest, .earliest: return best?.0 ?? .absent
         }
+    }
+
+    private mutating func scratchArena() -> CaseArena {
+        if let scratch { return scratch }
+        let arena = CaseArena()
+        scratch = arena
+        return arena
     }
 
     /// -1, 0, 1, or nil when either side is absent or they do not compare.

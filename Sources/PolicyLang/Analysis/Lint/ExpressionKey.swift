@@ -66,7 +66,10 @@ struct ExpressionKey {
             return "#\(i)"
         case .severity(let s): return s.rawValue
         case .record: return "record"
-        case .list(let xs), .set(let xs):
+        case .list(let xs): return entries(Array(xs))
+        case .set(let xs): return entries(xs)
+        }
+        func entries(_ xs: [Value]) -> String {
             var element = type.base
             if case .list(let t) = element { element = t } else if case .set(let t) = element { element = t }
             return "{" + xs.map { describe($0, element) }.joined(separator: ",") + "}"

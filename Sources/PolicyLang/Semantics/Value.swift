@@ -154,8 +154,8 @@ public struct ListValue: RandomAccessCollection, @unchecked Sendable {
     }
 }
 
-/// The values of one case's records, in chunks that never move (a record points into them).
-/// Dropped as a whole with the case; `reset` keeps the first chunk for the next case.
+/// The values of one case's records and lists, in chunks that never move (records and lists
+/// point into them). Dropped as a whole with the case.
 public final class CaseArena: @unchecked Sendable {
     private struct Chunk { let base: UnsafeMutablePointer<Value>; let capacity: Int }
     /// Every chunk but the current one is full; `used` counts the current one's values.

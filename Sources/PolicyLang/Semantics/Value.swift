@@ -158,7 +158,7 @@ public struct ListValue: RandomAccessCollection, @unchecked Sendable {
 /// point into them). Dropped as a whole with the case.
 public final class CaseArena: @unchecked Sendable {
     private struct Chunk { let base: UnsafeMutablePointer<Value>; let capacity: Int }
-    /// Every chunk but the current one is full; `used` counts the current one's values.
+    /// Values fill each chunk up to its `capacity`, the last one up to `cursor`.
     private var chunks: [Chunk] = []
     // Unchecked: one arena is only ever used by one thread at a time, and a dynamic
     // exclusivity check on each record made was a tenth of reading a case.
@@ -200,8 +200,9 @@ public final class CaseArena: @unchecked Sendable {
 
     /// A record with these fields.
     public func record(_ fields: [Value]) -> RecordValue {
+        guard !fields.isEmpty else { return .empty }
         let base = reserve(fields.count)
-        fields.withUnsafeBufferPointer { if let from = $0.baseAddress { base.initialize(from: from, count: $0.count) } }
+        fields.withUnsafeBufferPointer { base.initialize(from: $0.baseAddress!, count: $0.count) }
         return RecordValue(base: base, count: fields.count)
     }
 
@@ -216,7 +217,8 @@ public final class CaseArena: @unchecked Sendable {
     }
 
     private func newChunk(for n: Int) -> UnsafeMutablePointer<Value> {
-        // A record never spans two chunks; an unusually large one gets a chunk of its own.
+        // A record or list never spans two chunks; an unusually large one gets a chunk of its own.
+        // The chunk left behind keeps only the values it holds as its capacity.
         if let last = chunks.last, let cursor { chunks[chunks.count - 1] = Chunk(base: last.base, capacity: cursor - last.base) }
         let capacity = Swift.max(n, Self.chunkSize)
         let chunk = Chunk(base: .allocate(capacity: capacity), capacity: capacity)
@@ -237,7 +239,7 @@ public final class CaseArena: @unchecked Sendable {
         }
     }
 
-    /// Frees every value; the records made so far must no longer be read.
+    /// Frees every value; the records and lists made so far must no longer be read.
     public func reset() {
         guard let last = chunks.last, let cursor else { return }
         chunks[chunks.count - 1] = Chunk(base: last.base, capacity: cursor - last.base)

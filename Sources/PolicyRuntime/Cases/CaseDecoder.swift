@@ -9,7 +9,7 @@ public final class DecodedCase: @unchecked Sendable {
     /// this case lives (its records are views into `arena`).
     public private(set) var root: RecordValue
     private var appliedStichtag: CalendarDate?
-    /// Holds the values of all the case's records.
+    /// Holds the values of all the case's records and lists.
     let arena: CaseArena
 
     init(id: String, stichtag: CalendarDate?, root: RecordValue, arena: CaseArena, cutAt: CalendarDate? = nil) {
@@ -84,18 +84,20 @@ public struct CaseDecoder: @unchecked Sendable {
 
     /// Reads one case. A UTF-8 byte order mark is allowed; anything after the object is an error.
     public func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(CaseReadError) -> DecodedCase {
-        var stack = ValueStack(arena: CaseArena())
-        if let fast = fastDecode(bytes, &stack) { return decodedCase(fast.root, stack.arena) }
-        stack.removeAll()
-        return try fullDecode(bytes, &stack)
+        try read(bytes, cutting: false, asOf: nil)
     }
 
     /// Reads one case that will be judged at `asOf` if given, else at its own Stichtag if it
     /// has one (as a caseload does): so entries after that date can be dropped while reading
     /// instead of in a second pass, and `applyStichtag` then finds nothing left to do.
     public func decode(_ bytes: UnsafeBufferPointer<UInt8>, judgedAt asOf: CalendarDate?) throws(CaseReadError) -> DecodedCase {
+        try read(bytes, cutting: true, asOf: asOf)
+    }
+
+    /// The fast reader, and the full one when the fast one gives up.
+    private func read(_ bytes: UnsafeBufferPointer<UInt8>, cutting: Bool, asOf: CalendarDate?) throws(CaseReadError) -> DecodedCase {
         var stack = ValueStack(arena: CaseArena())
-        if let fast = fastDecode(bytes, cutting: true, asOf: asOf, &stack) { return decodedCase(fast.root, stack.arena, cutAt: fast.cutAt) }
+        if let fast = fastDecode(bytes, cutting: cutting, asOf: asOf, &stack) { return decodedCase(fast.root, stack.arena, cutAt: fast.cutAt) }
         stack.removeAll()
         return try fullDecode(bytes, &stack)
     }
@@ -388,7 +390,7 @@ struct ValueStack: ~Copyable {
     private var base: UnsafeMutablePointer<Value>
     private var capacity: Int
     private(set) var count = 0
-    /// Where finished records go.
+    /// Where finished records and lists go.
     let arena: CaseArena
 
     init(arena: CaseArena) {
@@ -420,7 +422,8 @@ struct ValueStack: ~Copyable {
     }
 
     /// Room for `n` values, left uninitialised: each must be given a value with
-    /// `initialize(_:to:)` before the stack reads, moves or frees it. Returns the index of the first.
+    /// `initialize(_:to:)` before the stack reads or frees it (growing the stack moves the bytes
+    /// of every slot, set or not, which is harmless). Returns the index of the first.
     mutating func pushUninitialized(_ n: Int) -> Int {
         reserve(n)
         let first = count
@@ -465,5 +468,4 @@ struct ValueStack: ~Copyable {
         count = first
         return list
     }
-
 }

@@ -26,10 +26,12 @@ public struct RunStatistics: Sendable {
         Dictionary(ruleCounts.map { ($0.rule, $0.count) }, uniquingKeysWith: +)
     }
 
-    private mutating func count(_ f: Finding) { count(f.rule, f.severity, 1) }
+    private mutating func count(_ f: Finding) {
+        severityCounts[f.severity.rank] += 1
+        add(f.rule, 1)
+    }
 
-    private mutating func count(_ rule: String, _ severity: FindingSeverity, _ n: Int) {
-        severityCounts[severity.rank] += n
+    private mutating func add(_ rule: String, _ n: Int) {
         for i in ruleCounts.indices where ruleCounts[i].rule == rule {
             ruleCounts[i].count += n
             return
@@ -54,9 +56,7 @@ public struct RunStatistics: Sendable {
         caseManagers += o.caseManagers
         unknownCaseManagers += o.unknownCaseManagers
         for (i, n) in o.severityCounts.enumerated() { severityCounts[i] += n }
-        for (rule, n) in o.ruleCounts {
-            if let i = ruleCounts.firstIndex(where: { $0.rule == rule }) { ruleCounts[i].count += n } else { ruleCounts.append((rule, n)) }
-        }
+        for (rule, n) in o.ruleCounts { add(rule, n) }
     }
 
     public var summary: String {

@@ -43,5 +43,5 @@ for t in "${targets[@]}"; do
   # -malloc_limit_mb instead, which stop the run like a crash would.
   ASAN_OPTIONS=detect_leaks=0 FMPOLICY_FUZZ_POLICIES=policies ".build-fuzz/bin/$t" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -malloc_limit_mb=1024 -detect_leaks=0 \
-    -artifact_prefix=".build-fuzz/findings/$t/" -print_final_stats=1 2>&1 | tee ".build-fuzz/$t.log" | grep -E "^#[0-9]+ *(DONE|INITED)|stat::|ERROR|SUMMARY" || true
+    -artifact_prefix=".build-fuzz/findings/$t/" -print_final_stats=1 2>&1 | tee ".build-fuzz/$t.log" | grep -E "^#[0-9]+[[:space:]]*(DONE|INITED)|stat::|ERROR|SUMMARY" || true
 done

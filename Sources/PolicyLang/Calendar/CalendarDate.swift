@@ -46,6 +46,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
     /// Parses strict ISO `YYYY-MM-DD` from raw UTF-8 bytes, with the rules of `init?(iso:)`.
     /// Allocates nothing, so a JSON decoder can call it on bytes inside its input.
+    @inlinable
     public static func parse(isoBytes: UnsafeBufferPointer<UInt8>) -> CalendarDate? {
         guard let (year, month, day) = isoFields(isoBytes),
               let date = CalendarDate(year: year, month: month, day: day)
@@ -189,22 +190,20 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     ]
 
     /// The numeric fields of `YYYY-MM-DD` when the shape is right, whatever their values.
-    private static func isoFields(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int)? {
-        guard bytes.count == 10,
-              bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-")
+    @inlinable @inline(__always)
+    static func isoFields(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int)? {
+        guard bytes.count == 10, let p = bytes.baseAddress,
+              p[4] == UInt8(ascii: "-"), p[7] == UInt8(ascii: "-")
         else { return nil }
-        func digits(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for index in range {
-                let digit = bytes[index] &- UInt8(ascii: "0")
-                guard digit < 10 else { return nil }
-                value = value * 10 + Int(digit)
-            }
-            return value
+        // Eight digits, each checked on its own: a case holds dozens of dates.
+        @inline(__always) func digit(_ k: Int) -> Int? {
+            let d = p[k] &- UInt8(ascii: "0")
+            return d < 10 ? Int(d) : nil
         }
-        guard let year = digits(0..<4), let month = digits(5..<7), let day = digits(8..<10)
+        guard let y0 = digit(0), let y1 = digit(1), let y2 = digit(2), let y3 = digit(3),
+              let m0 = digit(5), let m1 = digit(6), let d0 = digit(8), let d1 = digit(9)
         else { return nil }
-        return (year, month, day)
+        return (y0 * 1000 + y1 * 100 + y2 * 10 + y3, m0 * 10 + m1, d0 * 10 + d1)
     }
 
     private static func floorDivide(_ a: Int, _ b: Int) -> Int {

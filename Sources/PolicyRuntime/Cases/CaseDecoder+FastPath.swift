@@ -30,11 +30,7 @@ struct FastCursor {
 
     @inline(__always)
     mutating func skipWhitespace() {
-        while index < count {
-            let b = bytes[index]
-            guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { return }
-            index += 1
-        }
+        while index < count, JSONScanner.isWhitespace(bytes[index]) { index += 1 }
     }
 
     /// The byte at the cursor after whitespace, or nil at the end.
@@ -50,18 +46,8 @@ struct FastCursor {
     /// character or non-ASCII; nil when the input ends first.
     @inline(__always)
     func plainEnd(from start: Int) -> Int? {
-        var i = start
-        while i + 8 <= count {
-            let special = JSONScanner.specialBytes(UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self))
-            if special != 0 { return i + special.trailingZeroBitCount >> 3 }
-            i += 8
-        }
-        while i < count {
-            let b = bytes[i]
-            if b == 0x22 || b == 0x5C || b < 0x20 || b >= 0x80 { return i }
-            i += 1
-        }
-        return nil
+        let end = JSONScanner.firstSpecialByte(bytes, from: start, count: count)
+        return end < count ? end : nil
     }
 
     /// Whether `entry` of a `dated by` list lies after the cutoff and is dropped; without a
@@ -83,20 +69,6 @@ struct FastCursor {
         index += n
         return true
     }
-}
-
-@inline(__always)
-private func sameBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-    var k = 0
-    while k + 8 <= n {
-        if UnsafeRawPointer(a + k).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(b + k).loadUnaligned(as: UInt64.self) { return false }
-        k += 8
-    }
-    while k < n {
-        if a[k] != b[k] { return false }
-        k += 1
-    }
-    return true
 }
 
 private let quote: UInt8 = 0x22
@@ -228,7 +200,7 @@ extension CaseDecoder {
         case .date:
             // `"YYYY-MM-DD"`: 12 bytes with both quotes.
             guard first == quote, c.count - c.index >= 12, c.bytes[c.index + 11] == quote,
-                  let date = Self.isoDate(c.bytes + c.index + 1) else { break }
+                  let date = CalendarDate.parse(isoBytes: UnsafeBufferPointer(start: c.bytes + c.index + 1, count: 10)) else { break }
             c.index += 12
             return .date(date)
         case .enumeration:
@@ -289,19 +261,6 @@ extension CaseDecoder {
         } catch {
             return nil
         }
-    }
-
-    /// The ten bytes `YYYY-MM-DD` as a date that exists, or nil.
-    @inline(__always)
-    static func isoDate(_ p: UnsafePointer<UInt8>) -> CalendarDate? {
-        guard p[4] == UInt8(ascii: "-"), p[7] == UInt8(ascii: "-") else { return nil }
-        @inline(__always) func digit(_ k: Int) -> Int? {
-            let d = p[k] &- 0x30
-            return d < 10 ? Int(d) : nil
-        }
-        guard let y0 = digit(0), let y1 = digit(1), let y2 = digit(2), let y3 = digit(3),
-              let m0 = digit(5), let m1 = digit(6), let d0 = digit(8), let d1 = digit(9) else { return nil }
-        return CalendarDate(year: y0 * 1000 + y1 * 100 + y2 * 10 + y3, month: m0 * 10 + m1, day: d0 * 10 + d1)
     }
 }
 

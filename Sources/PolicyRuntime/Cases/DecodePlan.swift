@@ -150,9 +150,21 @@ extension CheckedPolicy {
 @inline(__always)
 func sameBytes(_ a: [UInt8], _ b: UnsafeBufferPointer<UInt8>) -> Bool {
     guard a.count == b.count else { return false }
-    return a.withUnsafeBufferPointer { x in
-        var i = 0
-        while i < x.count { if x[i] != b[i] { return false }; i += 1 }
-        return true
+    guard a.count > 0, let y = b.baseAddress else { return true }
+    return a.withUnsafeBufferPointer { sameBytes($0.baseAddress!, y, b.count) }
+}
+
+/// Whether the `n` bytes at `a` and at `b` are equal, 8 at a time where they can be.
+@inline(__always)
+func sameBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    var k = 0
+    while k + 8 <= n {
+        if UnsafeRawPointer(a + k).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(b + k).loadUnaligned(as: UInt64.self) { return false }
+        k += 8
     }
+    while k < n {
+        if a[k] != b[k] { return false }
+        k += 1
+    }
+    return true
 }

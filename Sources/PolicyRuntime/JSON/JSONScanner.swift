@@ -570,16 +570,20 @@ public struct JSONScanner {
     /// character or non-ASCII (or the end), 8 bytes at a time where it can.
     @inline(__always)
     private func plainRun(from start: Int) -> Int {
+        guard let base = bytes.baseAddress else { return start }
+        return JSONScanner.firstSpecialByte(base, from: start, count: bytes.count)
+    }
+
+    /// The index of the first byte in `start..<count` that is a quote, a backslash, a control
+    /// character or non-ASCII, or `count` when there is none. Shared with the fast case reader.
+    @inline(__always)
+    static func firstSpecialByte(_ bytes: UnsafePointer<UInt8>, from start: Int, count: Int) -> Int {
         var index = start
-        let count = bytes.count
-        if let base = bytes.baseAddress {
-            while index + 8 <= count {
-                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-                let special = JSONScanner.specialBytes(word)
-                // The lowest marked lane is exact, so this jumps straight to the special byte.
-                if special != 0 { return index + special.trailingZeroBitCount >> 3 }
-                index += 8
-            }
+        while index + 8 <= count {
+            let special = specialBytes(UnsafeRawPointer(bytes + index).loadUnaligned(as: UInt64.self))
+            // The lowest marked lane is exact, so this jumps straight to the special byte.
+            if special != 0 { return index + special.trailingZeroBitCount >> 3 }
+            index += 8
         }
         while index < count {
             let byte = bytes[index]

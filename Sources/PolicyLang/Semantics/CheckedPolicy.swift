@@ -43,10 +43,26 @@ public final class CheckedExpr: @unchecked Sendable {
     public let type: PolicyType
     public let file: SourceFile?
     public let span: Span
+    /// Where the policy's `Program` holds this expression; set once, while the policy is
+    /// compiled and before it is shared (-1 until then).
+    public internal(set) var instruction: Int32 {
+        get { instructionSlot.pointee }
+        set { instructionSlot.pointee = newValue }
+    }
+    // Behind a pointer rather than a stored `var`: it is read on every evaluation, and each read
+    // of a class's stored `var` from another module pays a dynamic exclusivity check (a
+    // twentieth of checking a case), which `@exclusivity(unchecked)` does not lift across modules.
+    private let instructionSlot: UnsafeMutablePointer<Int32> = {
+        let slot = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        slot.initialize(to: -1)
+        return slot
+    }()
 
     public init(_ kind: Kind, _ type: PolicyType, file: SourceFile?, span: Span) {
         self.kind = kind; self.type = type; self.file = file; self.span = span
     }
+
+    deinit { instructionSlot.deallocate() }
 
     /// Calls `body` with each direct sub-expression.
     public func forEachChild(_ body: (CheckedExpr) -> Void) {
@@ -240,13 +256,17 @@ public final class CheckedPolicy: @unchecked Sendable {
     public let rules: [CheckedRule]
     public let file: SourceFile
     /// Which case manager a case counts for (the schema's `caseload by …`), if declared.
-    public internal(set) var caseloadKey: CheckedExpr?
+    public let caseloadKey: CheckedExpr?
+    /// Every expression above, compiled for the evaluator.
+    public let program: Program
 
     init(id: String, title: String, sourceDescription: String, document: String, citation: String, inForce: CalendarDate?,
-         bases: [String], schema: CaseSchema, values: [CheckedValue], rules: [CheckedRule], file: SourceFile) {
+         bases: [String], schema: CaseSchema, values: [CheckedValue], rules: [CheckedRule], caseloadKey: CheckedExpr?,
+         file: SourceFile) {
         self.id = id; self.title = title; self.sourceDescription = sourceDescription; self.document = document
         self.citation = citation; self.inForce = inForce; self.bases = bases; self.schema = schema
-        self.values = values; self.rules = rules; self.file = file
+        self.values = values; self.rules = rules; self.caseloadKey = caseloadKey; self.file = file
+        self.program = ProgramCompiler.compile(values: values, rules: rules, caseloadKey: caseloadKey)
     }
 
     public var caseRules: [CheckedRule] { rules.filter { !$0.isCaseload } }

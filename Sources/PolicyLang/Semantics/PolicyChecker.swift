@@ -160,8 +160,7 @@ public struct PolicyChecker {
         let policy = CheckedPolicy(id: header.name.text, title: header.title?.value ?? "", sourceDescription: header.source?.value ?? "",
                              document: header.document?.value ?? "", citation: header.citation?.value ?? "", inForce: inForce,
                              bases: layers.dropLast().reversed().map(\.id), schema: schema, values: checkedValues,
-                             rules: checkedRules, file: last.tree.file)
-        policy.caseloadKey = caseloadKey
+                             rules: checkedRules, caseloadKey: caseloadKey, file: last.tree.file)
         return policy
     }
 

@@ -11,7 +11,7 @@ public struct CaseEvaluation {
     /// case; nil when the policy has no such name.
     public mutating func value(named name: String) -> Value? {
         guard let i = evaluator.policy.values.firstIndex(where: { $0.name == name }) else { return nil }
-        return evaluator.evaluate(CheckedExpr(.value(i), evaluator.policy.values[i].type, file: nil, span: .empty))
+        return evaluator.value(i)
     }
 
     /// A field of the case by its path (`["fallmanagement", "beginn"]`); absent when any step is.

@@ -1,0 +1,68 @@
+/// Checked policy → program. Every expression of the policy (its values, its rules' guards,
+/// conditions, due dates, severities and message holes, the caseload key) is compiled once,
+/// operands before the instruction that uses them, and learns its instruction's index.
+struct ProgramCompiler {
+    private var instructions: [Instruction] = []
+    private var constants: [Value] = []
+    private var operands: [Int32] = []
+
+    static func compile(values: [CheckedValue], rules: [CheckedRule], caseloadKey: CheckedExpr?) -> Program {
+        var compiler = ProgramCompiler()
+        let valueEntries = values.map { compiler.compile($0.expression) }
+        for v in values {
+            guard let dated = v.dated else { continue }
+            _ = compiler.compile(dated.base)
+            for change in dated.changes { _ = compiler.compile(change.value) }
+        }
+        for rule in rules {
+            for e in rule.expressions { _ = compiler.compile(e) }
+        }
+        if let caseloadKey { _ = compiler.compile(caseloadKey) }
+        return Program(instructions: compiler.instructions, constants: compiler.constants,
+                       operands: compiler.operands, valueEntries: valueEntries)
+    }
+
+    private mutating func compile(_ e: CheckedExpr) -> Int32 {
+        // A checked expression belongs to one policy, and the same node can be reached twice
+        // (a rule's expressions list a condition that is also part of another).
+        if e.instruction >= 0 { return e.instruction }
+        let instruction: Instruction
+        switch e.kind {
+        case .constant(let v):
+            constants.append(v)
+            instruction = Instruction(.constant, Int32(constants.count - 1))
+        case .stichtag: instruction = Instruction(.stichtag)
+        case .due: instruction = Instruction(.due)
+        case .rootField(let slot): instruction = Instruction(.rootField, Int32(slot))
+        case .field(let base, let slot): instruction = Instruction(.field, compile(base), Int32(slot))
+        case .local(let slot): instruction = Instruction(.local, Int32(slot))
+        case .value(let i): instruction = Instruction(.value, Int32(i))
+        case .not(let x): instruction = Instruction(.not, compile(x))
+        case .negate(let x): instruction = Instruction(.negate, compile(x))
+        case .and(let x, let y): instruction = Instruction(.and, compile(x), compile(y))
+        case .or(let x, let y): instruction = Instruction(.or, compile(x), compile(y))
+        case .compare(let op, let x, let y): instruction = Instruction(.compare(op), compile(x), compile(y))
+        case .arithmetic(let op, let x, let y): instruction = Instruction(.arithmetic(op), compile(x), compile(y))
+        case .shiftDate(let x, let y, let sign): instruction = Instruction(.shiftDate(adding: sign > 0), compile(x), compile(y))
+        case .otherwise(let x, let y): instruction = Instruction(.otherwise, compile(x), compile(y))
+        case .isTest(let x, let test): instruction = Instruction(.isTest(test), compile(x))
+        case .member(let x, let set): instruction = Instruction(.member, compile(x), compile(set))
+        case .inRange(let x, let lo, let hi): instruction = Instruction(.inRange, compile(x), compile(lo), compile(hi))
+        case .setLiteral(let elements):
+            let compiled = elements.map { compile($0) }
+            instruction = Instruction(.setLiteral, Int32(operands.count), Int32(compiled.count))
+            operands += compiled
+        case .conditional(let c, let x, let y): instruction = Instruction(.conditional, compile(c), compile(x), compile(y))
+        case .age(let born, let on): instruction = Instruction(.age, compile(born), compile(on))
+        case .listOperation(let op, let list, let binder, let condition, let key):
+            instruction = Instruction(.listOperation(op), compile(list), Int32(binder),
+                                      condition.map { compile($0) } ?? -1, key.map { compile($0) } ?? -1)
+        case .caseValue(let base, let i): instruction = Instruction(.caseValue, compile(base), Int32(i))
+        case .caseloadCount(let i): instruction = Instruction(.caseloadCount, Int32(i))
+        case .staffMember: instruction = Instruction(.staffMember)
+        }
+        instructions.append(instruction)
+        e.instruction = Int32(instructions.count - 1)
+        return e.instruction
+    }
+}

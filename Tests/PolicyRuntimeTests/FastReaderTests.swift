@@ -14,29 +14,6 @@ final class FastReaderTests: XCTestCase {
         readers = [CaseDecoder(schema: policies[0].schema)] + policies.map { CaseDecoder(schema: $0.schema, policy: $0) }
     }
 
-    /// Every case line in the golden tests, the error corpus and the examples.
-    func repositoryCases() throws -> [(name: String, bytes: [UInt8])] {
-        var cases: [(String, [UInt8])] = []
-        let fm = FileManager.default
-        for folder in ["Tests/Golden", "Tests/Errors/cases", "examples"] {
-            let root = GoldenTests.root + "/" + folder
-            guard let walker = fm.enumerator(atPath: root) else { continue }
-            for case let file as String in walker where (file.hasSuffix(".json") || file.hasSuffix(".jsonl"))
-                && !file.contains(".expected.") && !file.contains(".staff.") {
-                // Bytes, not text: some cases of the error corpus are not UTF-8.
-                let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: root + "/" + file)))
-                if file.hasSuffix(".jsonl") {
-                    for (n, line) in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
-                        cases.append(("\(folder)/\(file):\(n + 1)", Array(line)))
-                    }
-                } else {
-                    cases.append(("\(folder)/\(file)", bytes))
-                }
-            }
-        }
-        return cases.sorted { $0.0 < $1.0 }
-    }
-
     func assertAgree(_ text: String, _ name: String, file: StaticString = #filePath, line: UInt = #line) {
         assertAgree(Array(text.utf8), name, file: file, line: line)
     }
@@ -53,7 +30,7 @@ final class FastReaderTests: XCTestCase {
     }
 
     func testAgreeOnEveryRepositoryCase() throws {
-        let cases = try repositoryCases()
+        let cases = try TestPolicies.repositoryCases()
         XCTAssertGreaterThan(cases.count, 150)
         for (name, text) in cases { assertAgree(text, name) }
     }
@@ -62,7 +39,7 @@ final class FastReaderTests: XCTestCase {
     /// everywhere, fields out of the schema's order, strings with escapes.
     func testAgreeOnTheSameCasesLaidOutDifferently() throws {
         var laidOut = 0
-        for (name, bytes) in try repositoryCases() {
+        for (name, bytes) in try TestPolicies.repositoryCases() {
             guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)),
                   let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]) else { continue }
             assertAgree(String(decoding: pretty, as: UTF8.self), name + " (pretty, sorted)")

@@ -9,6 +9,7 @@ public struct CaseStream: Sendable {
     let checker: CaseChecker
     let decoder: CaseDecoder
     let caseloadRules: [CheckedRule]
+    let lineWriter: CaseLineWriter
     /// Count towards caseload rules (only when a staff file was given).
     public let countsCaseload: Bool
 
@@ -19,6 +20,7 @@ public struct CaseStream: Sendable {
         self.checker = CaseChecker(policy: policy)
         self.decoder = CaseDecoder(schema: policy.schema, policy: readsEveryField ? nil : policy)
         self.caseloadRules = policy.caseloadRules
+        self.lineWriter = CaseLineWriter(policy: policy)
         self.countsCaseload = countsCaseload && policy.caseloadKey != nil
     }
 
@@ -32,6 +34,22 @@ public struct CaseStream: Sendable {
     /// The same, appending the output line's bytes to `out`.
     public func check(line: UnsafeBufferPointer<UInt8>, number: Int, into out: inout [UInt8],
                       statistics: inout RunStatistics, tally: inout CaseloadTally) {
+        var workspace = Workspace()
+        check(line: line, number: number, into: &out, statistics: &statistics, tally: &tally, workspace: &workspace)
+    }
+
+    /// What one worker reuses from case to case, so that checking a case allocates next to
+    /// nothing: the evaluator's memory, and the findings and message bytes of the line being written.
+    public struct Workspace {
+        var evaluator: Evaluator?
+        var fired: [CaseLineWriter.Fired] = []
+        var messages: [UInt8] = []
+        public init() {}
+    }
+
+    /// The same, with a worker's `workspace`.
+    public func check(line: UnsafeBufferPointer<UInt8>, number: Int, into out: inout [UInt8],
+                      statistics: inout RunStatistics, tally: inout CaseloadTally, workspace: inout Workspace) {
         statistics.lines += 1
         var isBlank = true
         for b in line where b != 0x20 && b != 0x09 && b != 0x0D { isBlank = false; break }
@@ -55,11 +73,34 @@ public struct CaseStream: Sendable {
             return
         }
         decoded.applyStichtag(stichtag, schema: policy.schema)
-        var evaluator = Evaluator(policy: policy, root: decoded.root, stichtag: stichtag)
-        let result = checker.check(decoded, evaluator: &evaluator, options: options)
-        statistics.count(result)
+        var evaluator: Evaluator
+        if let reused = workspace.evaluator.take() {
+            evaluator = reused
+            evaluator.start(root: decoded.root, stichtag: stichtag)
+        } else {
+            evaluator = Evaluator(policy: policy, root: decoded.root, stichtag: stichtag)
+        }
+        defer { workspace.evaluator = evaluator }
+        // What `checker.check` and `FindingsWriter.appendJSON` would do, without a `Finding` per
+        // finding in between (the same decisions: `decide`, and the same message text).
+        var fired = workspace.fired, messages = workspace.messages
+        workspace.fired = []
+        workspace.messages = []
+        fired.removeAll(keepingCapacity: true)
+        messages.removeAll(keepingCapacity: true)
+        defer { workspace.fired = fired; workspace.messages = messages }
+        for (r, rule) in lineWriter.rules.enumerated() {
+            var noTrace: [String]? = nil
+            guard let verdict = checker.decide(rule, &evaluator, horizon: options.horizonDays, trace: &noTrace) else { continue }
+            let start = messages.count
+            checker.appendMessage(verdict.message, &evaluator, to: &messages)
+            fired.append(.init(rule: r, severity: verdict.severity, due: verdict.due, message: start..<messages.count))
+            statistics.count(rule: rule.id, severity: verdict.severity)
+        }
+        statistics.cases += 1
+        lineWriter.sort(&fired)
         if countsCaseload { accumulate(&evaluator, decoded, &tally) }
-        FindingsWriter.appendJSON(result, to: &out)
+        lineWriter.append(caseID: decoded.id, stichtag: stichtag, fired: fired, messages: messages, to: &out)
         // The evaluator's records are views into the case's arena, which goes with `decoded`.
         withExtendedLifetime(decoded) {}
     }

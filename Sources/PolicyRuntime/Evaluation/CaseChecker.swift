@@ -14,6 +14,13 @@ public struct CheckOptions: Sendable {
     public init() {}
 }
 
+/// The outcome a rule chose for a case, before its message is written.
+struct Verdict {
+    let severity: FindingSeverity
+    let message: CheckedMessage
+    let due: CalendarDate?
+}
+
 /// Checked policy + decoded case → findings.
 public struct CaseChecker: Sendable {
     public let policy: CheckedPolicy
@@ -44,6 +51,16 @@ public struct CaseChecker: Sendable {
 
     /// At most one finding per rule: the first outcome that applies.
     func evaluate(_ rule: CheckedRule, _ ev: inout Evaluator, horizon: Int, trace: inout [String]?) -> Finding? {
+        guard let verdict = decide(rule, &ev, horizon: horizon, trace: &trace) else { return nil }
+        var text: [UInt8] = []
+        appendMessage(verdict.message, &ev, to: &text)
+        return Finding(rule: rule.id, severity: verdict.severity, message: String(decoding: text, as: UTF8.self),
+                       due: verdict.due, source: rule.source)
+    }
+
+    /// Which outcome of `rule` applies to the case, if any. Leaves the outcome's due date in
+    /// `ev.due`, where the message's `{due}` reads it.
+    func decide(_ rule: CheckedRule, _ ev: inout Evaluator, horizon: Int, trace: inout [String]?) -> Verdict? {
         ev.due = nil
         if let g = rule.guardCondition {
             let v = ev.evaluate(g)
@@ -64,21 +81,21 @@ public struct CaseChecker: Sendable {
                     trace?.append("due \(dueExpr.sourceText) = \(d)")
                 }
                 ev.due = due
-                return make(rule, severity, message, due, &ev)
+                return verdict(severity, message, due, &ev)
             case .deadline(let dueExpr, let overdue, let upcoming, let missing, _):
                 guard case .date(let due) = ev.evaluate(dueExpr) else {
                     trace?.append("deadline \(dueExpr.sourceText): no date")
-                    if let missing { return make(rule, missing.severity, missing.message, nil, &ev) }
+                    if let missing { return verdict(missing.severity, missing.message, nil, &ev) }
                     continue
                 }
                 ev.due = due
                 if ev.stichtag > due {
                     trace?.append("deadline \(dueExpr.sourceText) = \(due) < stichtag \(ev.stichtag) → overdue")
-                    return make(rule, overdue.severity, overdue.message, due, &ev)
+                    return verdict(overdue.severity, overdue.message, due, &ev)
                 }
                 if let upcoming, due <= ev.stichtag.adding(days: horizon) {
                     trace?.append("deadline \(dueExpr.sourceText) = \(due), within \(horizon) days of stichtag \(ev.stichtag) → upcoming")
-                    return make(rule, upcoming.severity, upcoming.message, due, &ev)
+                    return verdict(upcoming.severity, upcoming.message, due, &ev)
                 }
                 trace?.append("deadline \(dueExpr.sourceText) = \(due) ≥ stichtag \(ev.stichtag) → met")
                 return nil
@@ -87,23 +104,26 @@ public struct CaseChecker: Sendable {
         return nil
     }
 
-    private func make(_ rule: CheckedRule, _ severity: CheckedSeverity, _ message: CheckedMessage, _ due: CalendarDate?,
-                      _ ev: inout Evaluator) -> Finding? {
-        let level: FindingSeverity
+    /// Nil when a computed severity comes out absent: then the rule gives no finding.
+    private func verdict(_ severity: CheckedSeverity, _ message: CheckedMessage, _ due: CalendarDate?,
+                         _ ev: inout Evaluator) -> Verdict? {
         switch severity {
-        case .fixed(let s): level = s
+        case .fixed(let s): return Verdict(severity: s, message: message, due: due)
         case .computed(let e):
             guard case .severity(let s) = ev.evaluate(e) else { return nil }
-            level = s
+            return Verdict(severity: s, message: message, due: due)
         }
-        var text = ""
+    }
+
+    /// The message's text as UTF-8, its holes filled from the case (and `ev.due`). Every finding's
+    /// message is written here, whether it becomes a `Finding` or goes straight into a JSON line.
+    func appendMessage(_ message: CheckedMessage, _ ev: inout Evaluator, to out: inout [UInt8]) {
         for part in message.parts {
             switch part {
-            case .text(let t): text += t
-            case .value(let e): text += ValueFormatter.text(ev.evaluate(e), e.type)
+            case .text(let t): out.append(contentsOf: t.utf8)
+            case .value(let e): ValueFormatter.append(ev.evaluate(e), e.type, to: &out)
             }
         }
-        return Finding(rule: rule.id, severity: level, message: text, due: due, source: rule.source)
     }
 
     private func label(_ s: CheckedSeverity) -> String {

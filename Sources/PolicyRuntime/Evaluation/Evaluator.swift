@@ -1,69 +1,139 @@
 import PolicyLang
 
-/// Evaluates checked expressions for one case. Absent values follow Kleene's
+/// Evaluates a policy's compiled expressions for one case. Absent values follow Kleene's
 /// three-valued logic: a comparison with an absent value is unknown, `false and unknown`
 /// is false, `true or unknown` is true, and a condition fires only when definitely true.
 struct Evaluator {
     let policy: CheckedPolicy
-    let root: RecordValue
-    let stichtag: CalendarDate
+    private(set) var root: RecordValue
+    private(set) var stichtag: CalendarDate
+    /// `policy.program`'s arrays, which live as long as the policy this evaluator holds.
+    private let code: UnsafeMutablePointer<Instruction>
+    private let constants: UnsafeMutablePointer<Value>
+    private let operands: UnsafeMutablePointer<Int32>
     /// Parameters and definitions, computed at most once per case.
-    var memo: [Value?]
+    private let memo: Memo
     var locals: [Value] = []
     var due: CalendarDate?
     /// Caseload rules: the counts of the rule's accumulators, and the staff entry.
     var caseloadCounts: [Int] = []
     var staff: RecordValue?
-    /// Where the lists a rule builds (`filter`) are kept: they live as long as the evaluator.
+    /// Where the lists a rule builds (`filter`) are kept: they live until the next case.
     private var scratch: CaseArena?
 
     init(policy: CheckedPolicy, root: RecordValue, stichtag: CalendarDate) {
         self.policy = policy
         self.root = root
         self.stichtag = stichtag
-        self.memo = Array(repeating: nil, count: policy.values.count)
+        self.code = policy.program.instructions.baseAddress!
+        self.constants = policy.program.constants.baseAddress!
+        self.operands = policy.program.operands.baseAddress!
+        self.memo = Memo(count: policy.values.count)
     }
 
+    /// The same evaluator for the next case: what it computed for the last one is forgotten,
+    /// the memory it used is kept (a batch worker checks every case with one evaluator).
+    /// Copies of an evaluator share that memory, so only the one copy still in use may start again.
+    mutating func start(root: RecordValue, stichtag: CalendarDate) {
+        self.root = root
+        self.stichtag = stichtag
+        memo.forget()
+        due = nil
+        scratch?.reset()
+    }
+
+    /// `e`, which must be one of the policy's own expressions.
     mutating func evaluate(_ e: CheckedExpr) -> Value {
-        switch e.kind {
-        case .constant(let v): return v
+        precondition(e.instruction >= 0, "expression not compiled with the policy")
+        return run(e.instruction)
+    }
+
+    /// The policy's value `i` (a parameter or definition), once per case.
+    mutating func value(_ i: Int) -> Value {
+        if let v = memo[i] { return v }
+        let v = run(policy.program.valueEntries[i])
+        memo[i] = v
+        return v
+    }
+
+    /// One value per parameter or definition, valid when stamped with the current generation:
+    /// forgetting them all for the next case is one increment, not a pass over the values.
+    private final class Memo {
+        private let values: UnsafeMutablePointer<Value>
+        private let stamps: UnsafeMutablePointer<UInt32>
+        private let count: Int
+        // Unchecked: an evaluator, and so its memo, is used by one thread at a time.
+        @exclusivity(unchecked) private var generation: UInt32 = 1
+
+        init(count: Int) {
+            self.count = count
+            values = .allocate(capacity: max(count, 1))
+            values.initialize(repeating: .absent, count: count)
+            stamps = .allocate(capacity: max(count, 1))
+            stamps.initialize(repeating: 0, count: count)
+        }
+
+        deinit {
+            values.deinitialize(count: count)
+            values.deallocate()
+            stamps.deallocate()
+        }
+
+        subscript(i: Int) -> Value? {
+            get { stamps[i] == generation ? values[i] : nil }
+            set {
+                values[i] = newValue ?? .absent
+                stamps[i] = newValue == nil ? 0 : generation
+            }
+        }
+
+        func forget() {
+            generation &+= 1
+            // After 2^32 cases the stamps could match again: start them over.
+            if generation == 0 {
+                stamps.update(repeating: 0, count: count)
+                generation = 1
+            }
+        }
+    }
+
+    private mutating func run(_ index: Int32) -> Value {
+        let i = code[Int(index)]
+        switch i.op {
+        case .constant: return constants[Int(i.a)]
         case .stichtag: return .date(stichtag)
         case .due: return due.map(Value.date) ?? .absent
-        case .rootField(let slot): return slot >= 0 ? root[slot] : .absent
-        case .field(let base, let slot):
-            if case .record(let r) = evaluate(base) { return r[slot] }
+        case .rootField: return i.a >= 0 ? root[Int(i.a)] : .absent
+        case .field:
+            if case .record(let r) = run(i.a) { return r[Int(i.b)] }
             return .absent
-        case .local(let slot): return locals[slot]
-        case .value(let i):
-            if let v = memo[i] { return v }
-            let v = evaluate(policy.values[i].expression)
-            memo[i] = v
-            return v
-        case .not(let x):
-            if case .bool(let b) = evaluate(x) { return .bool(!b) }
+        case .local: return locals[Int(i.a)]
+        case .value: return value(Int(i.a))
+        case .not:
+            if case .bool(let b) = run(i.a) { return .bool(!b) }
             return .absent
-        case .negate(let x):
-            switch evaluate(x) {
+        case .negate:
+            switch run(i.a) {
             case .integer(let n): return n == Int.min ? .absent : .integer(-n)
             case .decimal(let d): return .decimal(d.negated())
             default: return .absent
             }
-        case .and(let a, let b):
-            let x = evaluate(a)
+        case .and:
+            let x = run(i.a)
             if case .bool(false) = x { return .bool(false) }
-            let y = evaluate(b)
+            let y = run(i.b)
             if case .bool(false) = y { return .bool(false) }
             if case .bool(true) = x, case .bool(true) = y { return .bool(true) }
             return .absent
-        case .or(let a, let b):
-            let x = evaluate(a)
+        case .or:
+            let x = run(i.a)
             if case .bool(true) = x { return .bool(true) }
-            let y = evaluate(b)
+            let y = run(i.b)
             if case .bool(true) = y { return .bool(true) }
             if case .bool(false) = x, case .bool(false) = y { return .bool(false) }
             return .absent
-        case .compare(let op, let a, let b):
-            let x = evaluate(a), y = evaluate(b)
+        case .compare(let op):
+            let x = run(i.a), y = run(i.b)
             guard let order = Evaluator.compare(x, y) else { return .absent }
             switch op {
             case .equal: return .bool(order == 0)
@@ -73,59 +143,62 @@ struct Evaluator {
             case .greater: return .bool(order > 0)
             case .greaterEqual: return .bool(order >= 0)
             }
-        case .arithmetic(let op, let a, let b):
-            return Evaluator.arithmetic(op, evaluate(a), evaluate(b))
-        case .shiftDate(let a, let b, let sign):
-            guard case .date(let d) = evaluate(a), case .duration(let span) = evaluate(b) else { return .absent }
-            return .date(span.added(to: d, sign: sign))
-        case .otherwise(let a, let b):
-            let x = evaluate(a)
-            return x.isAbsent ? evaluate(b) : x
-        case .isTest(let a, let test):
-            let x = evaluate(a)
+        case .arithmetic(let op):
+            return Evaluator.arithmetic(op, run(i.a), run(i.b))
+        case .shiftDate(let adding):
+            guard case .date(let d) = run(i.a), case .duration(let span) = run(i.b) else { return .absent }
+            return .date(span.added(to: d, sign: adding ? 1 : -1))
+        case .otherwise:
+            let x = run(i.a)
+            return x.isAbsent ? run(i.b) : x
+        case .isTest(let test):
+            let x = run(i.a)
             switch test {
             case .isTrue: if case .bool(true) = x { return .bool(true) }; return .bool(false)
             case .isFalse: if case .bool(false) = x { return .bool(true) }; return .bool(false)
             case .absent: return .bool(x.isAbsent)
             case .present: return .bool(!x.isAbsent)
             }
-        case .member(let a, let s):
-            let x = evaluate(a)
+        case .member:
+            let x = run(i.a)
             if x.isAbsent { return .absent }
-            guard case .set(let elements) = evaluate(s) else { return .absent }
+            guard case .set(let elements) = run(i.b) else { return .absent }
             return .bool(elements.contains(x))
-        case .inRange(let a, let lo, let hi):
-            let x = evaluate(a), l = evaluate(lo), h = evaluate(hi)
+        case .inRange:
+            let x = run(i.a), l = run(i.b), h = run(i.c)
             guard let c1 = Evaluator.compare(l, x), let c2 = Evaluator.compare(x, h) else { return .absent }
             return .bool(c1 <= 0 && c2 <= 0)
-        case .setLiteral(let elements):
-            return .set(elements.map { evaluate($0) }.filter { !$0.isAbsent })
-        case .conditional(let c, let a, let b):
-            switch evaluate(c) {
-            case .bool(true): return evaluate(a)
-            case .bool(false): return evaluate(b)
+        case .setLiteral:
+            var elements: [Value] = []
+            for k in Int(i.a)..<Int(i.a + i.b) {
+                let x = run(operands[k])
+                if !x.isAbsent { elements.append(x) }
+            }
+            return .set(elements)
+        case .conditional:
+            switch run(i.a) {
+            case .bool(true): return run(i.b)
+            case .bool(false): return run(i.c)
             default: return .absent
             }
-        case .age(let born, let on):
-            guard case .date(let b) = evaluate(born), case .date(let d) = evaluate(on) else { return .absent }
+        case .age:
+            guard case .date(let b) = run(i.a), case .date(let d) = run(i.b) else { return .absent }
             return .integer(CalendarDate.age(born: b, on: d))
-        case .listOperation(let op, let listExpr, let binder, let condition, let key):
-            return evaluateList(op, listExpr, binder, condition, key)
-        case .caseValue(let base, let i):
+        case .listOperation(let op):
+            return evaluateList(op, i.a, Int(i.b), i.c, i.d)
+        case .caseValue:
             // Accumulators run in the evaluator of the very case they count.
-            guard case .record(let r) = evaluate(base), r === root else { return .absent }
-            if let v = memo[i] { return v }
-            let v = evaluate(policy.values[i].expression)
-            memo[i] = v
-            return v
-        case .caseloadCount(let i): return i < caseloadCounts.count ? .integer(caseloadCounts[i]) : .absent
+            guard case .record(let r) = run(i.a), r === root else { return .absent }
+            return value(Int(i.b))
+        case .caseloadCount: return Int(i.a) < caseloadCounts.count ? .integer(caseloadCounts[Int(i.a)]) : .absent
         case .staffMember: return staff.map(Value.record) ?? .absent
         }
     }
 
-    private mutating func evaluateList(_ op: ListOperation, _ listExpr: CheckedExpr, _ binder: Int,
-                                       _ condition: CheckedExpr?, _ key: CheckedExpr?) -> Value {
-        guard case .list(let elements) = evaluate(listExpr) else {
+    /// `condition` and `key` are -1 when the operation has none.
+    private mutating func evaluateList(_ op: ListOperation, _ list: Int32, _ binder: Int,
+                                       _ condition: Int32, _ key: Int32) -> Value {
+        guard case .list(let elements) = run(list) else {
             // An absent list (e.g. of an absent episode) is empty.
             switch op {
             case .count: return .integer(0)
@@ -135,7 +208,7 @@ struct Evaluator {
             case .latest, .earliest: return .absent
             }
         }
-        if condition == nil, key == nil, op == .count { return .integer(elements.count) }
+        if condition < 0, key < 0, op == .count { return .integer(elements.count) }
         if locals.count <= binder { locals.append(contentsOf: repeatElement(.absent, count: binder + 1 - locals.count)) }
         var count = 0
         var kept: [Value] = []
@@ -143,7 +216,7 @@ struct Evaluator {
         for element in elements {
             locals[binder] = element
             // An element whose condition is unknown does not count.
-            if let condition, evaluate(condition) != .bool(true) {
+            if condition >= 0, run(condition) != .bool(true) {
                 if op == .all { return .bool(false) }
                 continue
             }
@@ -153,7 +226,7 @@ struct Evaluator {
             case .all: break
             case .filter: kept.append(element)
             case .latest, .earliest:
-                guard let key, case .date(let d) = evaluate(key) else { continue }
+                guard key >= 0, case .date(let d) = run(key) else { continue }
                 // "Latest": on equal dates the entry later in the list; "earliest": the first.
                 if let current = best {
                     if op == .latest ? d >= current.1 : d < current.1 { best = (element, d) }

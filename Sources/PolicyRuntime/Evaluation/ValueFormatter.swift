@@ -24,6 +24,16 @@ enum ValueFormatter {
         }
     }
 
+    /// `text(v, type)` as UTF-8 bytes; dates and numbers without making a `String` first
+    /// (messages in a caseload's output are written this way).
+    static func append(_ v: Value, _ type: PolicyType, to out: inout [UInt8]) {
+        switch v {
+        case .date(let d): FindingsWriter.appendDate(d, to: &out)
+        case .string(let s): out.append(contentsOf: s.utf8)
+        default: out.append(contentsOf: text(v, type).utf8)
+        }
+    }
+
     /// Explanations show unknown values as such, so "neither true nor false" is visible.
     static func explain(_ v: Value, _ type: PolicyType) -> String {
         switch v {

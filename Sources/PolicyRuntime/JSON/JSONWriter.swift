@@ -36,22 +36,59 @@ public struct JSONWriter {
         out.append("\"")
     }
 
-    /// `s` as a JSON string literal.
     /// The same escaping, appended as UTF-8 bytes (the batch output path builds bytes, not Strings).
     public static func quote(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var s = s
-        s.withUTF8 { bytes in
-            var plain = true
-            for b in bytes where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { plain = false; break }
-            if plain { out.append(contentsOf: bytes); return }
-            var escaped = ""
-            quote(String(decoding: bytes, as: UTF8.self), into: &escaped)
-            out.append(contentsOf: escaped.utf8.dropFirst().dropLast())
-        }
+        s.withUTF8 { appendEscaped($0, to: &out) }
         out.append(UInt8(ascii: "\""))
     }
 
+    /// The UTF-8 text `bytes`, escaped as `quote` escapes it, without the quotes.
+    public static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        guard let base = bytes.baseAddress else { return }
+        let count = bytes.count
+        var plainFrom = 0, i = 0
+        while i < count {
+            // Eight bytes at a time while none of them needs escaping.
+            if i + 8 <= count, !needsEscaping(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) { i += 8; continue }
+            let b = base[i]
+            guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { i += 1; continue }
+            out.append(contentsOf: UnsafeBufferPointer(start: base + plainFrom, count: i - plainFrom))
+            out.append(UInt8(ascii: "\\"))
+            switch b {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(b)
+            case 0x0A: out.append(UInt8(ascii: "n"))
+            case 0x0D: out.append(UInt8(ascii: "r"))
+            case 0x09: out.append(UInt8(ascii: "t"))
+            case 0x08: out.append(UInt8(ascii: "b"))
+            case 0x0C: out.append(UInt8(ascii: "f"))
+            default:
+                let hex: StaticString = "0123456789abcdef"
+                out.appendLiteral("u00")
+                out.append(hex.utf8Start[Int(b >> 4)])
+                out.append(hex.utf8Start[Int(b & 0xF)])
+            }
+            i += 1
+            plainFrom = i
+        }
+        out.append(contentsOf: UnsafeBufferPointer(start: base + plainFrom, count: count - plainFrom))
+    }
+
+    /// Whether any of the eight bytes in `word` is a control character, `"` or `\\`
+    /// (the classic "has a zero byte" test, applied to `word` and to it XOR each character).
+    @inline(__always)
+    static func needsEscaping(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+        // A byte below 0x20 is one whose top three bits are zero.
+        let control = hasZeroByte(word & 0xE0E0_E0E0_E0E0_E0E0)
+        let quote = hasZeroByte(word ^ (ones &* 0x22))
+        let backslash = hasZeroByte(word ^ (ones &* 0x5C))
+        return control | quote | backslash != 0
+    }
+
+    /// `s` as a JSON string literal.
     public static func quoted(_ s: String) -> String {
         var out = ""
         quote(s, into: &out)

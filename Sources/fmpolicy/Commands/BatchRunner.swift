@@ -50,8 +50,9 @@ struct BatchRunner {
             out.reserveCapacity(lines.count * 256)
             var stats = RunStatistics()
             var partial = CaseloadTally()
+            var workspace = CaseStream.Workspace()
             for (line, number) in lines {
-                stream.check(line: line, number: number, into: &out, statistics: &stats, tally: &partial)
+                stream.check(line: line, number: number, into: &out, statistics: &stats, tally: &partial, workspace: &workspace)
                 out.append(0x0A)
             }
             return (out, stats, partial)

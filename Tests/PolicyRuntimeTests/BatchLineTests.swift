@@ -1,0 +1,104 @@
+@testable import PolicyLang
+@testable import PolicyRuntime
+import XCTest
+
+/// A batch run writes each case's line straight from the rules' verdicts, with one evaluator
+/// reused from case to case. Neither may change a byte: every case in the repository, checked
+/// case after case through one workspace, gives the line and the counts that checking it alone
+/// and writing its `CaseResult` give.
+final class BatchLineTests: XCTestCase {
+    func testBatchLinesMatchCheckedResults() throws {
+        let cases = try TestPolicies.repositoryCases()
+        var compared = 0
+        for name in ["ba", "ilmkreis", "hannover", "berlin", "kkm"] {
+            let policy = try TestPolicies.load(name)
+            var options = CheckOptions()
+            options.today = CalendarDate(year: 2025, month: 3, day: 1)!
+            options.ignoreInForce = true
+            let stream = CaseStream(policy: policy, options: options, countsCaseload: false)
+            let decoder = CaseDecoder(schema: policy.schema, policy: policy)
+            var workspace = CaseStream.Workspace()
+            var batchStatistics = RunStatistics(), expectedStatistics = RunStatistics()
+            var tally = CaseloadTally()
+            for (caseName, bytes) in cases {
+                guard let decoded = try? bytes.withUnsafeBufferPointer({ try decoder.decode($0) }) else { continue }
+                let result = CaseChecker(policy: policy).check(decoded, options: options)
+                expectedStatistics.count(result)
+                var line: [UInt8] = []
+                bytes.withUnsafeBufferPointer {
+                    stream.check(line: $0, number: 1, into: &line, statistics: &batchStatistics, tally: &tally, workspace: &workspace)
+                }
+                XCTAssertEqual(String(decoding: line, as: UTF8.self), FindingsWriter.json(result), "\(caseName) under \(name)")
+                compared += 1
+            }
+            XCTAssertEqual(batchStatistics.cases, expectedStatistics.cases, name)
+            XCTAssertEqual(batchStatistics.bySeverity, expectedStatistics.bySeverity, name)
+            XCTAssertEqual(batchStatistics.byRule, expectedStatistics.byRule, name)
+        }
+        XCTAssertGreaterThan(compared, 500)
+    }
+
+    /// Findings come out by severity, then rule id, however the rules are ordered in the policy.
+    func testFindingsOrderedBySeverityThenRuleID() throws {
+        let loaded = try TestPolicies.compile("""
+            policy order extends ba
+              title "Order"
+              citation "Order"
+            rule z.first "Z" cites "1"
+              warning when true message "z"
+            rule a.second "A" cites "2"
+              warning when true message "a"
+            rule m.third "M" cites "3"
+              error when true message "m"
+            """)
+        let policy = try XCTUnwrap(loaded.policy, DiagnosticRenderer().render(loaded.diagnostics))
+        let stream = CaseStream(policy: policy, options: CheckOptions(), countsCaseload: false)
+        let line = Array(#"{"id":"X-1","stichtag":"2025-03-01","person":{"geburtsdatum":"1990-01-01","rechtskreis":"SGB2"}}"#.utf8)
+        var statistics = RunStatistics(), tally = CaseloadTally()
+        let out = line.withUnsafeBufferPointer { stream.check(line: $0, number: 1, statistics: &statistics, tally: &tally) }
+        let rules = out.matches(of: /"rule":"([a-z.]+)"/).map { String($0.1) }
+        XCTAssertEqual(rules.filter { ["z.first", "a.second", "m.third"].contains($0) }, ["m.third", "a.second", "z.first"])
+    }
+
+    /// The escaping of the byte path is the `String` path's, for every character that needs it,
+    /// wherever it falls in the eight-byte steps, and for text that needs none.
+    func testEscapedBytesMatchEscapedString() {
+        var samples = ["", "plain", "Überprüfung fällig", "a\"b", "back\\slash", "tab\tnew\nline\r", "\u{7F}é€𝄞"]
+        samples += (0..<0x20).map { "x\(Character(Unicode.Scalar($0)!))y" }
+        for offset in 0..<17 {
+            let pad = String(repeating: "a", count: offset)
+            samples += [pad + "\"", pad + "\u{01}" + pad, pad + "\\" + pad + "ü"]
+        }
+        for s in samples {
+            var bytes: [UInt8] = []
+            JSONWriter.quote(s, into: &bytes)
+            var text = ""
+            JSONWriter.quote(s, into: &text)
+            XCTAssertEqual(String(decoding: bytes, as: UTF8.self), text, "escaping \(s.debugDescription)")
+        }
+    }
+
+    /// One evaluator for many cases forgets each case's values before the next.
+    func testReusedEvaluatorForgetsTheLastCase() throws {
+        let policy = try TestPolicies.load("hannover")
+        let stream = CaseStream(policy: policy, options: CheckOptions(), countsCaseload: false)
+        let inCare = #"{"id":"A","stichtag":"2025-03-01","person":{"geburtsdatum":"1990-01-01","rechtskreis":"SGB2"},"fallmanagement":{"beginn":"2020-01-01","clearing_beginn":"2019-12-01","fallmanager":"FM-1","zugangsart":"kriterien"}}"#
+        let notInCare = #"{"id":"B","stichtag":"2025-03-01","person":{"geburtsdatum":"1990-01-01","rechtskreis":"SGB2"}}"#
+        func lines(_ cases: [String], shared: Bool) -> [String] {
+            var workspace = CaseStream.Workspace()
+            var statistics = RunStatistics(), tally = CaseloadTally()
+            return cases.map { text in
+                var out: [UInt8] = []
+                if !shared { workspace = CaseStream.Workspace() }
+                Array(text.utf8).withUnsafeBufferPointer {
+                    stream.check(line: $0, number: 1, into: &out, statistics: &statistics, tally: &tally, workspace: &workspace)
+                }
+                return String(decoding: out, as: UTF8.self)
+            }
+        }
+        let sequence = [inCare, notInCare, inCare, notInCare]
+        let alone = lines(sequence, shared: false)
+        XCTAssertNotEqual(alone[0].count, alone[1].count, "the two cases must give different findings for this test to mean anything")
+        XCTAssertEqual(lines(sequence, shared: true), alone)
+    }
+}

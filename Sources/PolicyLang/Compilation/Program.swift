@@ -13,8 +13,15 @@ public final class Program: @unchecked Sendable {
     public let operands: UnsafeMutableBufferPointer<Int32>
     /// The instruction of each of the policy's values, in `CheckedPolicy.values` order.
     public let valueEntries: [Int32]
+    /// Each of the policy's rules, in `CheckedPolicy.rules` order.
+    public let rules: [RuleCode]
+    /// The messages the rules' outcomes give (`BranchCode.message`), and their parts.
+    public let messages: [Range<Int>]
+    public let messageParts: [MessagePart]
+    private let ruleIndex: [ObjectIdentifier: Int]
 
-    init(instructions: [Instruction], constants: [Value], operands: [Int32], valueEntries: [Int32]) {
+    init(instructions: [Instruction], constants: [Value], operands: [Int32], valueEntries: [Int32],
+         rules: [RuleCode], ruleIndex: [ObjectIdentifier: Int], messages: [Range<Int>], messageParts: [MessagePart]) {
         func copy<T>(_ a: [T]) -> UnsafeMutableBufferPointer<T> {
             let b = UnsafeMutableBufferPointer<T>.allocate(capacity: max(a.count, 1))
             _ = b.initialize(from: a)
@@ -24,6 +31,15 @@ public final class Program: @unchecked Sendable {
         self.constants = copy(constants)
         self.operands = copy(operands)
         self.valueEntries = valueEntries
+        self.rules = rules
+        self.ruleIndex = ruleIndex
+        self.messages = messages
+        self.messageParts = messageParts
+    }
+
+    /// The code of one of the policy's own rules.
+    public func code(for rule: CheckedRule) -> RuleCode {
+        rules[ruleIndex[ObjectIdentifier(rule)]!]
     }
 
     deinit {
@@ -80,4 +96,37 @@ public struct Instruction: Sendable {
     init(_ op: Op, _ a: Int32 = -1, _ b: Int32 = -1, _ c: Int32 = -1, _ d: Int32 = -1) {
         self.op = op; self.a = a; self.b = b; self.c = c; self.d = d
     }
+}
+
+/// A rule with its expressions as instructions (-1 where it has none): what the evaluator
+/// walks for every case, made of plain numbers, so walking it counts no references.
+public struct RuleCode: Sendable {
+    public let guardCondition: Int32
+    /// In the order of `CheckedRule.outcomes`.
+    public let outcomes: [OutcomeCode]
+}
+
+/// `finding`: `condition`, `due` and `first`. `deadline`: the date `due`, `first` when it has
+/// passed, `upcoming` when it is near, `missing` when there is no date.
+public struct OutcomeCode: Sendable {
+    public let isDeadline: Bool
+    public let condition: Int32
+    public let due: Int32
+    public let first: BranchCode
+    public let upcoming: BranchCode?
+    public let missing: BranchCode?
+}
+
+/// A severity (fixed, or the instruction that computes it) and a message.
+public struct BranchCode: Sendable {
+    public let severity: FindingSeverity?
+    public let computedSeverity: Int32
+    /// Index into `Program.messages`.
+    public let message: Int
+}
+
+/// Literal text, or a hole whose value is written as its type says (`CheckedExpr.type`).
+public enum MessagePart: Sendable {
+    case text([UInt8])
+    case value(instruction: Int32, type: PolicyType)
 }

@@ -5,6 +5,8 @@ struct ProgramCompiler {
     private var instructions: [Instruction] = []
     private var constants: [Value] = []
     private var operands: [Int32] = []
+    private var messages: [Range<Int>] = []
+    private var messageParts: [MessagePart] = []
 
     static func compile(values: [CheckedValue], rules: [CheckedRule], caseloadKey: CheckedExpr?) -> Program {
         var compiler = ProgramCompiler()
@@ -14,12 +16,45 @@ struct ProgramCompiler {
             _ = compiler.compile(dated.base)
             for change in dated.changes { _ = compiler.compile(change.value) }
         }
-        for rule in rules {
-            for e in rule.expressions { _ = compiler.compile(e) }
-        }
+        let ruleCodes = rules.map { compiler.compile($0) }
         if let caseloadKey { _ = compiler.compile(caseloadKey) }
+        let ruleIndex = Dictionary(uniqueKeysWithValues: rules.enumerated().map { (ObjectIdentifier($0.element), $0.offset) })
         return Program(instructions: compiler.instructions, constants: compiler.constants,
-                       operands: compiler.operands, valueEntries: valueEntries)
+                       operands: compiler.operands, valueEntries: valueEntries, rules: ruleCodes, ruleIndex: ruleIndex,
+                       messages: compiler.messages, messageParts: compiler.messageParts)
+    }
+
+    private mutating func compile(_ rule: CheckedRule) -> RuleCode {
+        // Every expression, including the accumulators that only the caseload pass runs.
+        for e in rule.expressions { _ = compile(e) }
+        func entry(_ e: CheckedExpr?) -> Int32 { e.map { compile($0) } ?? -1 }
+        let outcomes = rule.outcomes.map { outcome -> OutcomeCode in
+            switch outcome {
+            case .finding(let severity, let condition, let due, let message, _):
+                return OutcomeCode(isDeadline: false, condition: entry(condition), due: entry(due),
+                                   first: branch(severity, message), upcoming: nil, missing: nil)
+            case .deadline(let due, let overdue, let upcoming, let missing, _):
+                return OutcomeCode(isDeadline: true, condition: -1, due: entry(due), first: branch(overdue.severity, overdue.message),
+                                   upcoming: upcoming.map { branch($0.severity, $0.message) },
+                                   missing: missing.map { branch($0.severity, $0.message) })
+            }
+        }
+        return RuleCode(guardCondition: entry(rule.guardCondition), outcomes: outcomes)
+    }
+
+    private mutating func branch(_ severity: CheckedSeverity, _ message: CheckedMessage) -> BranchCode {
+        let start = messageParts.count
+        for part in message.parts {
+            switch part {
+            case .text(let t): messageParts.append(.text(Array(t.utf8)))
+            case .value(let e): messageParts.append(.value(instruction: compile(e), type: e.type))
+            }
+        }
+        messages.append(start..<messageParts.count)
+        switch severity {
+        case .fixed(let s): return BranchCode(severity: s, computedSeverity: -1, message: messages.count - 1)
+        case .computed(let e): return BranchCode(severity: nil, computedSeverity: compile(e), message: messages.count - 1)
+        }
     }
 
     private mutating func compile(_ e: CheckedExpr) -> Int32 {
@@ -50,8 +85,16 @@ struct ProgramCompiler {
         case .inRange(let x, let lo, let hi): instruction = Instruction(.inRange, compile(x), compile(lo), compile(hi))
         case .setLiteral(let elements):
             let compiled = elements.map { compile($0) }
-            instruction = Instruction(.setLiteral, Int32(operands.count), Int32(compiled.count))
-            operands += compiled
+            let fixed = elements.compactMap { e -> Value? in if case .constant(let v) = e.kind { v } else { nil } }
+            if fixed.count == elements.count {
+                // `k.art in {beratungsvermerk, …}` runs for every entry of a list: a set of constants
+                // is made once, here, not once per entry.
+                constants.append(.set(fixed.filter { !$0.isAbsent }))
+                instruction = Instruction(.constant, Int32(constants.count - 1))
+            } else {
+                instruction = Instruction(.setLiteral, Int32(operands.count), Int32(compiled.count))
+                operands += compiled
+            }
         case .conditional(let c, let x, let y): instruction = Instruction(.conditional, compile(c), compile(x), compile(y))
         case .age(let born, let on): instruction = Instruction(.age, compile(born), compile(on))
         case .listOperation(let op, let list, let binder, let condition, let key):

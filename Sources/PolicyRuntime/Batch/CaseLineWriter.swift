@@ -14,8 +14,9 @@ struct CaseLineWriter: Sendable {
         let message: Range<Int>
     }
 
-    /// The policy's case rules, in policy order.
+    /// The policy's case rules, in policy order, and their code.
     let rules: [CheckedRule]
+    let codes: [RuleCode]
     /// Each rule's place among the rules' ids in `String` order: findings are sorted by
     /// severity, then rule id, and comparing two numbers is cheaper than comparing two ids.
     private let idRank: [Int]
@@ -27,6 +28,7 @@ struct CaseLineWriter: Sendable {
     init(policy: CheckedPolicy) {
         let rules = policy.rules.filter { !$0.isCaseload }
         self.rules = rules
+        codes = rules.map { policy.program.code(for: $0) }
         var rank = [Int](repeating: 0, count: rules.count)
         for (position, index) in rules.indices.sorted(by: { rules[$0].id < rules[$1].id }).enumerated() { rank[index] = position }
         idRank = rank

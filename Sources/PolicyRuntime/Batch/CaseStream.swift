@@ -10,6 +10,8 @@ public struct CaseStream: Sendable {
     let decoder: CaseDecoder
     let caseloadRules: [CheckedRule]
     let lineWriter: CaseLineWriter
+    /// A case manager's counts before their first case: zero per accumulator of each caseload rule.
+    private let noCounts: [[Int]]
     /// Count towards caseload rules (only when a staff file was given).
     public let countsCaseload: Bool
 
@@ -21,6 +23,7 @@ public struct CaseStream: Sendable {
         self.decoder = CaseDecoder(schema: policy.schema, policy: readsEveryField ? nil : policy)
         self.caseloadRules = policy.caseloadRules
         self.lineWriter = CaseLineWriter(policy: policy)
+        self.noCounts = policy.caseloadRules.map { [Int](repeating: 0, count: $0.accumulators.count) }
         self.countsCaseload = countsCaseload && policy.caseloadKey != nil
     }
 
@@ -91,7 +94,7 @@ public struct CaseStream: Sendable {
         defer { workspace.fired = fired; workspace.messages = messages }
         for (r, rule) in lineWriter.rules.enumerated() {
             var noTrace: [String]? = nil
-            guard let verdict = checker.decide(rule, &evaluator, horizon: options.horizonDays, trace: &noTrace) else { continue }
+            guard let verdict = checker.decide(rule, lineWriter.codes[r], &evaluator, horizon: options.horizonDays, trace: &noTrace) else { continue }
             let start = messages.count
             checker.appendMessage(verdict.message, &evaluator, to: &messages)
             fired.append(.init(rule: r, severity: verdict.severity, due: verdict.due, message: start..<messages.count))
@@ -109,23 +112,16 @@ public struct CaseStream: Sendable {
         guard let keyExpr = policy.caseloadKey, case .string(let manager) = ev.evaluate(keyExpr) else { return }
         // The accumulators' binder is slot 0 (the case); list operations may use further slots.
         if ev.locals.isEmpty { ev.locals.append(.record(decoded.root)) } else { ev.locals[0] = .record(decoded.root) }
-        var met: [Bool] = []
-        met.reserveCapacity(16)
-        for rule in caseloadRules {
-            for condition in rule.accumulators { met.append(condition.map { ev.evaluate($0) == .bool(true) } ?? true) }
-        }
-        // In place: one look-up of the manager, no copy of their counts.
         tally.cases[manager, default: 0] += 1
+        // Counted in place: one look-up of the manager, no copy of their counts.
         func add(_ counts: inout [[Int]]) {
-            var k = 0
-            for r in counts.indices {
-                for a in counts[r].indices {
-                    if met[k] { counts[r][a] += 1 }
-                    k += 1
+            for (r, rule) in caseloadRules.enumerated() {
+                for (a, condition) in rule.accumulators.enumerated() where condition.map({ ev.evaluate($0) == .bool(true) }) ?? true {
+                    counts[r][a] += 1
                 }
             }
         }
-        add(&tally.counts[manager, default: caseloadRules.map { [Int](repeating: 0, count: $0.accumulators.count) }])
+        add(&tally.counts[manager, default: noCounts])
     }
 
     /// The caseload objects: one per staff entry in staff-file order, then an error object for
@@ -147,7 +143,7 @@ public struct CaseStream: Sendable {
             var ev = Evaluator(policy: policy, root: RecordValue.empty, stichtag: stichtag)
             ev.staff = member
             var findings: [Finding] = []
-            let counts = tally.counts[id] ?? caseloadRules.map { [Int](repeating: 0, count: $0.accumulators.count) }
+            let counts = tally.counts[id] ?? noCounts
             for (r, rule) in caseloadRules.enumerated() {
                 ev.caseloadCounts = counts[r]
                 var trace: [String]? = nil

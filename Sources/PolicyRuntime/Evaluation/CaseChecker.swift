@@ -17,7 +17,8 @@ public struct CheckOptions: Sendable {
 /// The outcome a rule chose for a case, before its message is written.
 struct Verdict {
     let severity: FindingSeverity
-    let message: CheckedMessage
+    /// Index into `Program.messages`.
+    let message: Int
     let due: CalendarDate?
 }
 
@@ -38,9 +39,9 @@ public struct CaseChecker: Sendable {
         let stichtag = evaluator.stichtag
         var findings: [Finding] = []
         var explanations: [RuleExplanation] = []
-        for rule in policy.rules where !rule.isCaseload {
+        for (rule, code) in zip(policy.rules, policy.program.rules) where !rule.isCaseload {
             var trace: [String]? = options.explain ? [] : nil
-            let finding = evaluate(rule, &evaluator, horizon: options.horizonDays, trace: &trace)
+            let finding = evaluate(rule, code, &evaluator, horizon: options.horizonDays, trace: &trace)
             if let finding { findings.append(finding) }
             if let trace { explanations.append(RuleExplanation(rule: rule.id, fired: finding != nil, lines: trace)) }
         }
@@ -51,77 +52,91 @@ public struct CaseChecker: Sendable {
 
     /// At most one finding per rule: the first outcome that applies.
     func evaluate(_ rule: CheckedRule, _ ev: inout Evaluator, horizon: Int, trace: inout [String]?) -> Finding? {
-        guard let verdict = decide(rule, &ev, horizon: horizon, trace: &trace) else { return nil }
+        evaluate(rule, policy.program.code(for: rule), &ev, horizon: horizon, trace: &trace)
+    }
+
+    func evaluate(_ rule: CheckedRule, _ code: RuleCode, _ ev: inout Evaluator, horizon: Int, trace: inout [String]?) -> Finding? {
+        guard let verdict = decide(rule, code, &ev, horizon: horizon, trace: &trace) else { return nil }
         var text: [UInt8] = []
         appendMessage(verdict.message, &ev, to: &text)
         return Finding(rule: rule.id, severity: verdict.severity, message: String(decoding: text, as: UTF8.self),
                        due: verdict.due, source: rule.source)
     }
 
-    /// Which outcome of `rule` applies to the case, if any. Leaves the outcome's due date in
+    /// Which outcome of `rule` applies to the case, if any. Runs the rule's `code`; `rule`'s own
+    /// expressions are read only to explain (`trace`). Leaves the outcome's due date in
     /// `ev.due`, where the message's `{due}` reads it.
-    func decide(_ rule: CheckedRule, _ ev: inout Evaluator, horizon: Int, trace: inout [String]?) -> Verdict? {
+    func decide(_ rule: CheckedRule, _ code: RuleCode, _ ev: inout Evaluator, horizon: Int, trace: inout [String]?) -> Verdict? {
         ev.due = nil
-        if let g = rule.guardCondition {
-            let v = ev.evaluate(g)
-            trace?.append("when \(describe(g, &ev)) → \(ValueFormatter.explain(v, .bool))")
-            guard v == .bool(true) else { return nil }
+        if code.guardCondition >= 0 {
+            let v = ev.run(code.guardCondition)
+            if trace != nil, let g = rule.guardCondition {
+                trace!.append("when \(describe(g, &ev)) → \(ValueFormatter.explain(v, .bool))")
+            }
+            guard case .bool(true) = v else { return nil }
         }
-        for outcome in rule.outcomes {
-            switch outcome {
-            case .finding(let severity, let condition, let dueExpr, let message, _):
-                if let condition {
-                    let v = ev.evaluate(condition)
-                    trace?.append("\(label(severity)) when \(describe(condition, &ev)) → \(ValueFormatter.explain(v, .bool))")
-                    guard v == .bool(true) else { continue }
+        for (k, outcome) in code.outcomes.enumerated() {
+            if !outcome.isDeadline {
+                if outcome.condition >= 0 {
+                    let v = ev.run(outcome.condition)
+                    if trace != nil, case .finding(let severity, let condition?, _, _, _) = rule.outcomes[k] {
+                        trace!.append("\(label(severity)) when \(describe(condition, &ev)) → \(ValueFormatter.explain(v, .bool))")
+                    }
+                    guard case .bool(true) = v else { continue }
                 }
                 var due: CalendarDate?
-                if let dueExpr, case .date(let d) = ev.evaluate(dueExpr) {
+                if outcome.due >= 0, case .date(let d) = ev.run(outcome.due) {
                     due = d
-                    trace?.append("due \(dueExpr.sourceText) = \(d)")
+                    if trace != nil { trace!.append("due \(dueText(rule, k)) = \(d)") }
                 }
                 ev.due = due
-                return verdict(severity, message, due, &ev)
-            case .deadline(let dueExpr, let overdue, let upcoming, let missing, _):
-                guard case .date(let due) = ev.evaluate(dueExpr) else {
-                    trace?.append("deadline \(dueExpr.sourceText): no date")
-                    if let missing { return verdict(missing.severity, missing.message, nil, &ev) }
-                    continue
-                }
-                ev.due = due
-                if ev.stichtag > due {
-                    trace?.append("deadline \(dueExpr.sourceText) = \(due) < stichtag \(ev.stichtag) → overdue")
-                    return verdict(overdue.severity, overdue.message, due, &ev)
-                }
-                if let upcoming, due <= ev.stichtag.adding(days: horizon) {
-                    trace?.append("deadline \(dueExpr.sourceText) = \(due), within \(horizon) days of stichtag \(ev.stichtag) → upcoming")
-                    return verdict(upcoming.severity, upcoming.message, due, &ev)
-                }
-                trace?.append("deadline \(dueExpr.sourceText) = \(due) ≥ stichtag \(ev.stichtag) → met")
-                return nil
+                return verdict(outcome.first, due, &ev)
             }
+            guard case .date(let due) = ev.run(outcome.due) else {
+                if trace != nil { trace!.append("deadline \(dueText(rule, k)): no date") }
+                if let missing = outcome.missing { return verdict(missing, nil, &ev) }
+                continue
+            }
+            ev.due = due
+            if ev.stichtag > due {
+                if trace != nil { trace!.append("deadline \(dueText(rule, k)) = \(due) < stichtag \(ev.stichtag) → overdue") }
+                return verdict(outcome.first, due, &ev)
+            }
+            if let upcoming = outcome.upcoming, due <= ev.stichtag.adding(days: horizon) {
+                if trace != nil {
+                    trace!.append("deadline \(dueText(rule, k)) = \(due), within \(horizon) days of stichtag \(ev.stichtag) → upcoming")
+                }
+                return verdict(upcoming, due, &ev)
+            }
+            if trace != nil { trace!.append("deadline \(dueText(rule, k)) = \(due) ≥ stichtag \(ev.stichtag) → met") }
+            return nil
         }
         return nil
     }
 
-    /// Nil when a computed severity comes out absent: then the rule gives no finding.
-    private func verdict(_ severity: CheckedSeverity, _ message: CheckedMessage, _ due: CalendarDate?,
-                         _ ev: inout Evaluator) -> Verdict? {
-        switch severity {
-        case .fixed(let s): return Verdict(severity: s, message: message, due: due)
-        case .computed(let e):
-            guard case .severity(let s) = ev.evaluate(e) else { return nil }
-            return Verdict(severity: s, message: message, due: due)
+    /// The due date of outcome `k` as written, for explanations.
+    private func dueText(_ rule: CheckedRule, _ k: Int) -> String {
+        switch rule.outcomes[k] {
+        case .finding(_, _, let due, _, _): due?.sourceText ?? ""
+        case .deadline(let due, _, _, _, _): due.sourceText
         }
+    }
+
+    /// Nil when a computed severity comes out absent: then the rule gives no finding.
+    private func verdict(_ branch: BranchCode, _ due: CalendarDate?, _ ev: inout Evaluator) -> Verdict? {
+        if let s = branch.severity { return Verdict(severity: s, message: branch.message, due: due) }
+        guard case .severity(let s) = ev.run(branch.computedSeverity) else { return nil }
+        return Verdict(severity: s, message: branch.message, due: due)
     }
 
     /// The message's text as UTF-8, its holes filled from the case (and `ev.due`). Every finding's
     /// message is written here, whether it becomes a `Finding` or goes straight into a JSON line.
-    func appendMessage(_ message: CheckedMessage, _ ev: inout Evaluator, to out: inout [UInt8]) {
-        for part in message.parts {
-            switch part {
-            case .text(let t): out.append(contentsOf: t.utf8)
-            case .value(let e): ValueFormatter.append(ev.evaluate(e), e.type, to: &out)
+    func appendMessage(_ message: Int, _ ev: inout Evaluator, to out: inout [UInt8]) {
+        let program = policy.program
+        for k in program.messages[message] {
+            switch program.messageParts[k] {
+            case .text(let t): out.append(contentsOf: t)
+            case .value(let instruction, let type): ValueFormatter.append(ev.run(instruction), type, to: &out)
             }
         }
     }

@@ -97,7 +97,8 @@ struct Evaluator {
         }
     }
 
-    private mutating func run(_ index: Int32) -> Value {
+    /// The instruction at `index` of the policy's program.
+    mutating func run(_ index: Int32) -> Value {
         let i = code[Int(index)]
         switch i.op {
         case .constant: return constants[Int(i.a)]

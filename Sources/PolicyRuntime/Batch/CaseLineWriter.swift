@@ -17,6 +17,7 @@ struct CaseLineWriter: Sendable {
     /// The policy's case rules, in policy order, and their code.
     let rules: [CheckedRule]
     let codes: [RuleCode]
+    let ruleIDs: [String]
     /// Each rule's place among the rules' ids in `String` order: findings are sorted by
     /// severity, then rule id, and comparing two numbers is cheaper than comparing two ids.
     private let idRank: [Int]
@@ -29,6 +30,7 @@ struct CaseLineWriter: Sendable {
         let rules = policy.rules.filter { !$0.isCaseload }
         self.rules = rules
         codes = rules.map { policy.program.code(for: $0) }
+        ruleIDs = rules.map(\.id)
         var rank = [Int](repeating: 0, count: rules.count)
         for (position, index) in rules.indices.sorted(by: { rules[$0].id < rules[$1].id }).enumerated() { rank[index] = position }
         idRank = rank

@@ -10,8 +10,10 @@ public struct CaseStream: Sendable {
     let decoder: CaseDecoder
     let caseloadRules: [CheckedRule]
     let lineWriter: CaseLineWriter
-    /// A case manager's counts before their first case: zero per accumulator of each caseload rule.
-    private let noCounts: [[Int]]
+    /// A case manager's tally entry before their first case: no cases, and zero for each accumulator.
+    private let noCounts: [Int]
+    /// Each caseload rule's number of accumulators.
+    private let accumulatorShape: [Int]
     /// Count towards caseload rules (only when a staff file was given).
     public let countsCaseload: Bool
 
@@ -23,7 +25,8 @@ public struct CaseStream: Sendable {
         self.decoder = CaseDecoder(schema: policy.schema, policy: readsEveryField ? nil : policy)
         self.caseloadRules = policy.caseloadRules
         self.lineWriter = CaseLineWriter(policy: policy)
-        self.noCounts = policy.caseloadRules.map { [Int](repeating: 0, count: $0.accumulators.count) }
+        self.accumulatorShape = policy.caseloadRules.map(\.accumulators.count)
+        self.noCounts = [Int](repeating: 0, count: 1 + accumulatorShape.reduce(0, +))
         self.countsCaseload = countsCaseload && policy.caseloadKey != nil
     }
 
@@ -86,6 +89,7 @@ public struct CaseStream: Sendable {
         defer { workspace.evaluator = evaluator }
         // What `checker.check` and `FindingsWriter.appendJSON` would do, without a `Finding` per
         // finding in between (the same decisions: `decide`, and the same message text).
+        statistics.expect(lineWriter.ruleIDs)
         var fired = workspace.fired, messages = workspace.messages
         workspace.fired = []
         workspace.messages = []
@@ -98,7 +102,7 @@ public struct CaseStream: Sendable {
             let start = messages.count
             checker.appendMessage(verdict.message, &evaluator, to: &messages)
             fired.append(.init(rule: r, severity: verdict.severity, due: verdict.due, message: start..<messages.count))
-            statistics.count(rule: rule.id, severity: verdict.severity)
+            statistics.count(rule: rule.id, at: r, severity: verdict.severity)
         }
         statistics.cases += 1
         lineWriter.sort(&fired)
@@ -112,16 +116,18 @@ public struct CaseStream: Sendable {
         guard let keyExpr = policy.caseloadKey, case .string(let manager) = ev.evaluate(keyExpr) else { return }
         // The accumulators' binder is slot 0 (the case); list operations may use further slots.
         if ev.locals.isEmpty { ev.locals.append(.record(decoded.root)) } else { ev.locals[0] = .record(decoded.root) }
-        tally.cases[manager, default: 0] += 1
         // Counted in place: one look-up of the manager, no copy of their counts.
-        func add(_ counts: inout [[Int]]) {
-            for (r, rule) in caseloadRules.enumerated() {
-                for (a, condition) in rule.accumulators.enumerated() where condition.map({ ev.evaluate($0) == .bool(true) }) ?? true {
-                    counts[r][a] += 1
+        func add(_ entry: inout [Int]) {
+            entry[0] += 1
+            var k = 1
+            for rule in caseloadRules {
+                for condition in rule.accumulators {
+                    if condition.map({ ev.evaluate($0) == .bool(true) }) ?? true { entry[k] += 1 }
+                    k += 1
                 }
             }
         }
-        add(&tally.counts[manager, default: noCounts])
+        add(&tally.entries[manager, default: noCounts])
     }
 
     /// The caseload objects: one per staff entry in staff-file order, then an error object for
@@ -143,7 +149,7 @@ public struct CaseStream: Sendable {
             var ev = Evaluator(policy: policy, root: RecordValue.empty, stichtag: stichtag)
             ev.staff = member
             var findings: [Finding] = []
-            let counts = tally.counts[id] ?? noCounts
+            let counts = tally.counts(of: id, shape: accumulatorShape)
             for (r, rule) in caseloadRules.enumerated() {
                 ev.caseloadCounts = counts[r]
                 var trace: [String]? = nil
@@ -153,13 +159,14 @@ public struct CaseStream: Sendable {
             statistics.count(caseload: findings)
             lines.append(FindingsWriter.caseloadJSON(manager: id, policy: policy.id, findings: findings))
         }
-        for manager in tally.cases.keys.sorted() where !known.contains(manager) {
+        for manager in tally.managers where !known.contains(manager) {
             statistics.unknownCaseManagers += 1
             var out = "{\"fallmanager\":"
             JSONWriter.quote(manager, into: &out)
             out += ",\"policy\":"
             JSONWriter.quote(policy.id, into: &out)
-            out += ",\"error\":\"case manager not in the staff file (\(tally.cases[manager]!) case\(tally.cases[manager]! == 1 ? "" : "s"))\"}"
+            let cases = tally.cases(of: manager)
+            out += ",\"error\":\"case manager not in the staff file (\(cases) case\(cases == 1 ? "" : "s"))\"}"
             lines.append(out)
         }
         return lines

@@ -23,7 +23,7 @@ public struct RunStatistics: Sendable {
     }
 
     public var byRule: [String: Int] {
-        Dictionary(ruleCounts.map { ($0.rule, $0.count) }, uniquingKeysWith: +)
+        Dictionary(ruleCounts.filter { $0.count > 0 }.map { ($0.rule, $0.count) }, uniquingKeysWith: +)
     }
 
     private mutating func count(_ f: Finding) { count(rule: f.rule, severity: f.severity) }
@@ -31,6 +31,23 @@ public struct RunStatistics: Sendable {
     mutating func count(rule: String, severity: FindingSeverity) {
         severityCounts[severity.rank] += 1
         add(rule, 1)
+    }
+
+    /// The same for a case stream, which lists its rules first (`expect`) and then names the
+    /// place of each rule it counts: no look along the list, and no comparing of two ids that
+    /// differ (which costs more than comparing two that are the same string).
+    mutating func count(rule: String, at position: Int, severity: FindingSeverity) {
+        severityCounts[severity.rank] += 1
+        if position < ruleCounts.count, ruleCounts[position].rule == rule {
+            ruleCounts[position].count += 1
+        } else {
+            add(rule, 1)
+        }
+    }
+
+    /// Lists `rules` with no findings yet, in this order, if no rule is listed so far.
+    mutating func expect(_ rules: [String]) {
+        if ruleCounts.isEmpty { ruleCounts = rules.map { ($0, 0) } }
     }
 
     private mutating func add(_ rule: String, _ n: Int) {
@@ -73,20 +90,37 @@ public struct RunStatistics: Sendable {
     }
 }
 
-/// Per case manager, how many of their cases met each accumulator of each caseload rule.
+/// Per case manager, how many cases they have and how many of those met each accumulator of
+/// each caseload rule.
 public struct CaseloadTally: Sendable {
-    /// case manager key → caseload rule (in policy order) → accumulator → count
-    public var counts: [String: [[Int]]] = [:]
-    public var cases: [String: Int] = [:]
+    /// case manager key → their number of cases, then the accumulators' counts (caseload rules
+    /// in policy order, each rule's accumulators in order): one look-up per case, counted in place.
+    var entries: [String: [Int]] = [:]
 
     public init() {}
 
-    public mutating func merge(_ o: CaseloadTally) {
-        for (manager, rules) in o.counts {
-            var mine = counts[manager] ?? rules.map { [Int](repeating: 0, count: $0.count) }
-            for r in rules.indices { for a in rules[r].indices { mine[r][a] += rules[r][a] } }
-            counts[manager] = mine
+    /// The case managers that have cases, sorted.
+    public var managers: [String] { entries.keys.sorted() }
+
+    /// How many cases `manager` has.
+    public func cases(of manager: String) -> Int { entries[manager]?[0] ?? 0 }
+
+    /// Per caseload rule, per accumulator, how many of `manager`'s cases met it (zeros without
+    /// cases); `shape` gives each caseload rule's number of accumulators.
+    func counts(of manager: String, shape: [Int]) -> [[Int]] {
+        guard let entry = entries[manager] else { return shape.map { [Int](repeating: 0, count: $0) } }
+        var from = 1
+        return shape.map { n in
+            defer { from += n }
+            return Array(entry[from..<from + n])
         }
-        for (k, v) in o.cases { cases[k, default: 0] += v }
+    }
+
+    public mutating func merge(_ o: CaseloadTally) {
+        for (manager, theirs) in o.entries {
+            guard var mine = entries.removeValue(forKey: manager) else { entries[manager] = theirs; continue }
+            for k in mine.indices { mine[k] += theirs[k] }
+            entries[manager] = mine
+        }
     }
 }

@@ -117,7 +117,7 @@ public final class CoverageRecorder: @unchecked Sendable {
         for member in staff {
             guard case .string(let id) = member[idSlot] else { continue }
             coverage.caseManagers += 1
-            let counts = tally.counts[id] ?? caseloadRules.map { [Int](repeating: 0, count: $0.element.accumulators.count) }
+            let counts = tally.counts(of: id, shape: caseloadRules.map(\.element.accumulators.count))
             for (k, (r, rule)) in caseloadRules.enumerated() {
                 var ev = Evaluator(policy: policy, root: RecordValue.empty, stichtag: stichtag)
                 ev.staff = member

@@ -117,17 +117,24 @@ public struct CaseStream: Sendable {
         // The accumulators' binder is slot 0 (the case); list operations may use further slots.
         if ev.locals.isEmpty { ev.locals.append(.record(decoded.root)) } else { ev.locals[0] = .record(decoded.root) }
         // Counted in place: one look-up of the manager, no copy of their counts.
+        let rules = caseloadRules
         func add(_ entry: inout [Int]) {
             entry[0] += 1
             var k = 1
-            for rule in caseloadRules {
+            for rule in rules {
                 for condition in rule.accumulators {
-                    if condition.map({ ev.evaluate($0) == .bool(true) }) ?? true { entry[k] += 1 }
+                    if let condition {
+                        if case .bool(true) = ev.evaluate(condition) { entry[k] += 1 }
+                    } else {
+                        entry[k] += 1
+                    }
                     k += 1
                 }
             }
         }
-        add(&tally.entries[manager, default: noCounts])
+        // A local, not `noCounts` itself: `default:` is a closure, which would copy the whole stream.
+        let none = noCounts
+        add(&tally.entries[manager, default: none])
     }
 
     /// The caseload objects: one per staff entry in staff-file order, then an error object for

@@ -97,6 +97,36 @@ struct Evaluator {
         }
     }
 
+    /// The operand at `index`: the leaves of an expression (constants, the Stichtag, fields,
+    /// binders, values already computed) are read here, in the caller, and only the inner
+    /// instructions cost a call of `run` (which is most of what evaluating an expression costs).
+    @inline(__always)
+    private mutating func operand(_ index: Int32) -> Value {
+        let i = code[Int(index)]
+        switch i.op {
+        case .constant: return constants[Int(i.a)]
+        case .stichtag: return .date(stichtag)
+        case .rootField where i.a >= 0: return root[Int(i.a)]
+        case .local: return locals[Int(i.a)]
+        case .value: if let v = memo[Int(i.a)] { return v }
+        case .field:
+            // `p.datum`, `fm.beginn`: a field of a binder, or of a value already computed.
+            let base = code[Int(i.a)]
+            switch base.op {
+            case .local:
+                if case .record(let r) = locals[Int(base.a)] { return r[Int(i.b)] }
+                return .absent
+            case .value:
+                guard let v = memo[Int(base.a)] else { break }
+                if case .record(let r) = v { return r[Int(i.b)] }
+                return .absent
+            default: break
+            }
+        default: break
+        }
+        return run(index)
+    }
+
     /// The instruction at `index` of the policy's program.
     mutating func run(_ index: Int32) -> Value {
         let i = code[Int(index)]
@@ -106,35 +136,35 @@ struct Evaluator {
         case .due: return due.map(Value.date) ?? .absent
         case .rootField: return i.a >= 0 ? root[Int(i.a)] : .absent
         case .field:
-            if case .record(let r) = run(i.a) { return r[Int(i.b)] }
+            if case .record(let r) = operand(i.a) { return r[Int(i.b)] }
             return .absent
         case .local: return locals[Int(i.a)]
         case .value: return value(Int(i.a))
         case .not:
-            if case .bool(let b) = run(i.a) { return .bool(!b) }
+            if case .bool(let b) = operand(i.a) { return .bool(!b) }
             return .absent
         case .negate:
-            switch run(i.a) {
+            switch operand(i.a) {
             case .integer(let n): return n == Int.min ? .absent : .integer(-n)
             case .decimal(let d): return .decimal(d.negated())
             default: return .absent
             }
         case .and:
-            let x = run(i.a)
+            let x = operand(i.a)
             if case .bool(false) = x { return .bool(false) }
-            let y = run(i.b)
+            let y = operand(i.b)
             if case .bool(false) = y { return .bool(false) }
             if case .bool(true) = x, case .bool(true) = y { return .bool(true) }
             return .absent
         case .or:
-            let x = run(i.a)
+            let x = operand(i.a)
             if case .bool(true) = x { return .bool(true) }
-            let y = run(i.b)
+            let y = operand(i.b)
             if case .bool(true) = y { return .bool(true) }
             if case .bool(false) = x, case .bool(false) = y { return .bool(false) }
             return .absent
         case .compare(let op):
-            let x = run(i.a), y = run(i.b)
+            let x = operand(i.a), y = operand(i.b)
             guard let order = Evaluator.compare(x, y) else { return .absent }
             switch op {
             case .equal: return .bool(order == 0)
@@ -145,15 +175,15 @@ struct Evaluator {
             case .greaterEqual: return .bool(order >= 0)
             }
         case .arithmetic(let op):
-            return Evaluator.arithmetic(op, run(i.a), run(i.b))
+            return Evaluator.arithmetic(op, operand(i.a), operand(i.b))
         case .shiftDate(let adding):
-            guard case .date(let d) = run(i.a), case .duration(let span) = run(i.b) else { return .absent }
+            guard case .date(let d) = operand(i.a), case .duration(let span) = operand(i.b) else { return .absent }
             return .date(span.added(to: d, sign: adding ? 1 : -1))
         case .otherwise:
-            let x = run(i.a)
-            return x.isAbsent ? run(i.b) : x
+            let x = operand(i.a)
+            return x.isAbsent ? operand(i.b) : x
         case .isTest(let test):
-            let x = run(i.a)
+            let x = operand(i.a)
             switch test {
             case .isTrue: if case .bool(true) = x { return .bool(true) }; return .bool(false)
             case .isFalse: if case .bool(false) = x { return .bool(true) }; return .bool(false)
@@ -161,35 +191,35 @@ struct Evaluator {
             case .present: return .bool(!x.isAbsent)
             }
         case .member:
-            let x = run(i.a)
+            let x = operand(i.a)
             if x.isAbsent { return .absent }
-            guard case .set(let elements) = run(i.b) else { return .absent }
+            guard case .set(let elements) = operand(i.b) else { return .absent }
             return .bool(elements.contains(x))
         case .inRange:
-            let x = run(i.a), l = run(i.b), h = run(i.c)
+            let x = operand(i.a), l = operand(i.b), h = operand(i.c)
             guard let c1 = Evaluator.compare(l, x), let c2 = Evaluator.compare(x, h) else { return .absent }
             return .bool(c1 <= 0 && c2 <= 0)
         case .setLiteral:
             var elements: [Value] = []
             for k in Int(i.a)..<Int(i.a + i.b) {
-                let x = run(operands[k])
+                let x = operand(operands[k])
                 if !x.isAbsent { elements.append(x) }
             }
             return .set(elements)
         case .conditional:
-            switch run(i.a) {
-            case .bool(true): return run(i.b)
-            case .bool(false): return run(i.c)
+            switch operand(i.a) {
+            case .bool(true): return operand(i.b)
+            case .bool(false): return operand(i.c)
             default: return .absent
             }
         case .age:
-            guard case .date(let b) = run(i.a), case .date(let d) = run(i.b) else { return .absent }
+            guard case .date(let b) = operand(i.a), case .date(let d) = operand(i.b) else { return .absent }
             return .integer(CalendarDate.age(born: b, on: d))
         case .listOperation(let op):
             return evaluateList(op, i.a, Int(i.b), i.c, i.d)
         case .caseValue:
             // Accumulators run in the evaluator of the very case they count.
-            guard case .record(let r) = run(i.a), r === root else { return .absent }
+            guard case .record(let r) = operand(i.a), r === root else { return .absent }
             return value(Int(i.b))
         case .caseloadCount: return Int(i.a) < caseloadCounts.count ? .integer(caseloadCounts[Int(i.a)]) : .absent
         case .staffMember: return staff.map(Value.record) ?? .absent
@@ -199,7 +229,7 @@ struct Evaluator {
     /// `condition` and `key` are -1 when the operation has none.
     private mutating func evaluateList(_ op: ListOperation, _ list: Int32, _ binder: Int,
                                        _ condition: Int32, _ key: Int32) -> Value {
-        guard case .list(let elements) = run(list) else {
+        guard case .list(let elements) = operand(list) else {
             // An absent list (e.g. of an absent episode) is empty.
             switch op {
             case .count: return .integer(0)
@@ -217,7 +247,7 @@ struct Evaluator {
         for element in elements {
             locals[binder] = element
             // An element whose condition is unknown does not count.
-            if condition >= 0, run(condition) != .bool(true) {
+            if condition >= 0, operand(condition) != .bool(true) {
                 if op == .all { return .bool(false) }
                 continue
             }
@@ -227,7 +257,7 @@ struct Evaluator {
             case .all: break
             case .filter: kept.append(element)
             case .latest, .earliest:
-                guard key >= 0, case .date(let d) = run(key) else { continue }
+                guard key >= 0, case .date(let d) = operand(key) else { continue }
                 // "Latest": on equal dates the entry later in the list; "earliest": the first.
                 if let current = best {
                     if op == .latest ? d >= current.1 : d < current.1 { best = (element, d) }

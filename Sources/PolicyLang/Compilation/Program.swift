@@ -18,10 +18,12 @@ public final class Program: @unchecked Sendable {
     /// The messages the rules' outcomes give (`BranchCode.message`), and their parts.
     public let messages: [Range<Int>]
     public let messageParts: [MessagePart]
-    private let ruleIndex: [ObjectIdentifier: Int]
+    /// The rules themselves, to find a rule's code (`ObjectIdentifier`s in a dictionary would
+    /// cost a check of a single case a twentieth more, in finding the `Hashable` conformance).
+    private let checkedRules: [CheckedRule]
 
     init(instructions: [Instruction], constants: [Value], operands: [Int32], valueEntries: [Int32],
-         rules: [RuleCode], ruleIndex: [ObjectIdentifier: Int], messages: [Range<Int>], messageParts: [MessagePart]) {
+         rules: [RuleCode], checkedRules: [CheckedRule], messages: [Range<Int>], messageParts: [MessagePart]) {
         func copy<T>(_ a: [T]) -> UnsafeMutableBufferPointer<T> {
             let b = UnsafeMutableBufferPointer<T>.allocate(capacity: max(a.count, 1))
             _ = b.initialize(from: a)
@@ -32,14 +34,14 @@ public final class Program: @unchecked Sendable {
         self.operands = copy(operands)
         self.valueEntries = valueEntries
         self.rules = rules
-        self.ruleIndex = ruleIndex
+        self.checkedRules = checkedRules
         self.messages = messages
         self.messageParts = messageParts
     }
 
     /// The code of one of the policy's own rules.
     public func code(for rule: CheckedRule) -> RuleCode {
-        rules[ruleIndex[ObjectIdentifier(rule)]!]
+        rules[checkedRules.firstIndex { $0 === rule }!]
     }
 
     deinit {

@@ -18,9 +18,8 @@ struct ProgramCompiler {
         }
         let ruleCodes = rules.map { compiler.compile($0) }
         if let caseloadKey { _ = compiler.compile(caseloadKey) }
-        let ruleIndex = Dictionary(uniqueKeysWithValues: rules.enumerated().map { (ObjectIdentifier($0.element), $0.offset) })
         return Program(instructions: compiler.instructions, constants: compiler.constants,
-                       operands: compiler.operands, valueEntries: valueEntries, rules: ruleCodes, ruleIndex: ruleIndex,
+                       operands: compiler.operands, valueEntries: valueEntries, rules: ruleCodes, checkedRules: rules,
                        messages: compiler.messages, messageParts: compiler.messageParts)
     }
 

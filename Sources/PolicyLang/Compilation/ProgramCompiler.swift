@@ -7,9 +7,11 @@ struct ProgramCompiler {
     private var operands: [Int32] = []
     private var messages: [Range<Int>] = []
     private var messageParts: [MessagePart] = []
+    private var values: [CheckedValue] = []
 
     static func compile(values: [CheckedValue], rules: [CheckedRule], caseloadKey: CheckedExpr?) -> Program {
         var compiler = ProgramCompiler()
+        compiler.values = values
         let valueEntries = values.map { compiler.compile($0.expression) }
         for v in values {
             guard let dated = v.dated else { continue }
@@ -70,7 +72,16 @@ struct ProgramCompiler {
         case .rootField(let slot): instruction = Instruction(.rootField, Int32(slot))
         case .field(let base, let slot): instruction = Instruction(.field, compile(base), Int32(slot))
         case .local(let slot): instruction = Instruction(.local, Int32(slot))
-        case .value(let i): instruction = Instruction(.value, Int32(i))
+        case .value(let i):
+            switch values[i].expression.kind {
+            case .constant, .rootField, .stichtag:
+                // A parameter (`regeldauer = 24 months`) or an alias (`fm = fallmanagement`) is
+                // read where it is named: remembering it per case would cost more than reading it.
+                e.instruction = compile(values[i].expression)
+                return e.instruction
+            default:
+                instruction = Instruction(.value, Int32(i))
+            }
         case .not(let x): instruction = Instruction(.not, compile(x))
         case .negate(let x): instruction = Instruction(.negate, compile(x))
         case .and(let x, let y): instruction = Instruction(.and, compile(x), compile(y))

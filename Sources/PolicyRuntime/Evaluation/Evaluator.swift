@@ -110,11 +110,15 @@ struct Evaluator {
         case .local: return locals[Int(i.a)]
         case .value: if let v = memo[Int(i.a)] { return v }
         case .field:
-            // `p.datum`, `fm.beginn`: a field of a binder, or of a value already computed.
+            // `p.datum`, `fm.beginn`: a field of a binder, of a field of the case, or of a value
+            // already computed.
             let base = code[Int(i.a)]
             switch base.op {
             case .local:
                 if case .record(let r) = locals[Int(base.a)] { return r[Int(i.b)] }
+                return .absent
+            case .rootField where base.a >= 0:
+                if case .record(let r) = root[Int(base.a)] { return r[Int(i.b)] }
                 return .absent
             case .value:
                 guard let v = memo[Int(base.a)] else { break }

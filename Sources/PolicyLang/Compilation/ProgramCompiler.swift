@@ -73,12 +73,14 @@ struct ProgramCompiler {
         case .field(let base, let slot): instruction = Instruction(.field, compile(base), Int32(slot))
         case .local(let slot): instruction = Instruction(.local, Int32(slot))
         case .value(let i):
-            switch values[i].expression.kind {
+            // A parameter (`regeldauer = 24 months`), a set of constants or an alias
+            // (`fm = fallmanagement`) is read where it is named: remembering it per case would
+            // cost more than reading it. (Definitions cannot refer to themselves: no cycle here.)
+            let target = compile(values[i].expression)
+            switch instructions[Int(target)].op {
             case .constant, .rootField, .stichtag:
-                // A parameter (`regeldauer = 24 months`) or an alias (`fm = fallmanagement`) is
-                // read where it is named: remembering it per case would cost more than reading it.
-                e.instruction = compile(values[i].expression)
-                return e.instruction
+                e.instruction = target
+                return target
             default:
                 instruction = Instruction(.value, Int32(i))
             }

@@ -58,6 +58,18 @@ struct ProgramCompiler {
         }
     }
 
+    /// Whether `e` compiles to a single instruction that reads a constant or a field. Decided
+    /// from `e` alone, without compiling what it refers to: a chain of definitions naming each
+    /// other is compiled one definition at a time, not by recursing along the chain.
+    private static func isReadInPlace(_ e: CheckedExpr) -> Bool {
+        switch e.kind {
+        case .constant, .rootField, .stichtag: return true
+        case .setLiteral(let elements):
+            return elements.allSatisfy { if case .constant = $0.kind { true } else { false } }
+        default: return false
+        }
+    }
+
     private mutating func compile(_ e: CheckedExpr) -> Int32 {
         // A checked expression belongs to one policy, and the same node can be reached twice
         // (a rule's expressions list a condition that is also part of another).
@@ -75,15 +87,13 @@ struct ProgramCompiler {
         case .value(let i):
             // A parameter (`regeldauer = 24 months`), a set of constants or an alias
             // (`fm = fallmanagement`) is read where it is named: remembering it per case would
-            // cost more than reading it. (Definitions cannot refer to themselves: no cycle here.)
-            let target = compile(values[i].expression)
-            switch instructions[Int(target)].op {
-            case .constant, .rootField, .stichtag:
-                e.instruction = target
-                return target
-            default:
-                instruction = Instruction(.value, Int32(i))
+            // cost more than reading it.
+            let target = values[i].expression
+            if Self.isReadInPlace(target) {
+                e.instruction = compile(target)
+                return e.instruction
             }
+            instruction = Instruction(.value, Int32(i))
         case .not(let x): instruction = Instruction(.not, compile(x))
         case .negate(let x): instruction = Instruction(.negate, compile(x))
         case .and(let x, let y): instruction = Instruction(.and, compile(x), compile(y))

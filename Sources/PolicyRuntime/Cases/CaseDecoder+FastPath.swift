@@ -63,11 +63,27 @@ struct FastCursor {
     @inline(__always)
     mutating func consume(_ literal: StaticString) -> Bool {
         let n = literal.utf8CodeUnitCount
-        guard count - index >= n else { return false }
-        let text = literal.utf8Start
-        for k in 0..<n where bytes[index + k] != text[k] { return false }
+        guard count - index >= n, sameBytes(literal.utf8Start, bytes + index, n) else { return false }
         index += n
         return true
+    }
+
+    /// Whether the bytes from `index` on begin with `pattern` (whose bytes are in `text`).
+    @inline(__always)
+    func sees(_ pattern: FlatDecodePlan.Pattern, at index: Int, in text: UnsafePointer<UInt8>) -> Bool {
+        let available = count - index, length = Int(pattern.length)
+        guard available >= 8 else { return available >= length && sameBytes(text + Int(pattern.start), bytes + index, length) }
+        guard word(at: index) & pattern.mask == pattern.head else { return false }
+        if length <= 8 { return true }
+        guard available >= length, word(at: index + length - 8) == pattern.tail else { return false }
+        return length <= 16 || sameBytes(text + Int(pattern.start) + 8, bytes + index + 8, length - 16)
+    }
+
+    /// The 8 bytes from `index` on, byte k in bits 8k ..< 8k + 8; the caller has checked that
+    /// they are all in the input.
+    @inline(__always)
+    func word(at index: Int) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(bytes + index).loadUnaligned(as: UInt64.self))
     }
 }
 
@@ -98,8 +114,7 @@ extension CaseDecoder {
         c.index += 1
         let plan = flat.records[Int(r)]
         let fieldCount = Int(plan.fieldCount)
-        let fields = flat.fields.baseAddress! + Int(plan.firstField)
-        let text = flat.text.baseAddress!
+        let fields = flat.fields + Int(plan.firstField)
         // The slots are initialised as their values arrive and the rest at the end, so that no
         // slot is written twice; every way out below goes through that end.
         let base = stack.pushUninitialized(fieldCount)
@@ -111,21 +126,8 @@ extension CaseDecoder {
             var next = first
             while true {
                 guard next == quote else { failed = true; break members }
-                let keyStart = c.index + 1
-                guard let keyEnd = c.plainEnd(from: keyStart), c.bytes[keyEnd] == quote else { failed = true; break members }
-                let keyLength = keyEnd - keyStart
-                c.index = keyEnd + 1
-                guard c.nextByte() == UInt8(ascii: ":") else { failed = true; break members }
-                c.index += 1
-                guard c.nextByte() != nil else { failed = true; break members }
-                // Writers keep the schema's order, so the field after the last one is tried first.
-                var slot = -1
-                var probe = predicted
-                for _ in 0..<fieldCount {
-                    if probe == fieldCount { probe = 0 }
-                    let f = fields[probe]
-                    if Int(f.nameLength) == keyLength, sameBytes(text + Int(f.nameStart), c.bytes + keyStart, keyLength) { slot = probe; break }
-                    probe += 1
+                guard let slot = fieldSlot(fields, fieldCount, trying: predicted, &c), c.nextByte() != nil else {
+                    failed = true; break members
                 }
                 if slot < 0 {
                     // Unknown fields are ignored, but must still be valid JSON.
@@ -177,6 +179,42 @@ extension CaseDecoder {
         return failed ? nil : stack.popRecord(from: base)
     }
 
+    /// At a key's opening quote: the slot of the field it names, having moved past the key and
+    /// its colon; -1 for a field the record does not have; nil to give up.
+    @inline(__always)
+    private func fieldSlot(_ fields: UnsafePointer<FlatDecodePlan.Field>, _ fieldCount: Int, trying predicted: Int,
+                           _ c: inout FastCursor) -> Int? {
+        // Writers keep the schema's order, so the field after the last one comes first, and in
+        // a compact line its key comes with its closing quote and colon: no search for the end.
+        if predicted < fieldCount, c.sees(fields[predicted].key, at: c.index + 1, in: flat.text) {
+            c.index += 1 + Int(fields[predicted].key.length)
+            return predicted
+        }
+        return searchFieldSlot(fields, fieldCount, &c)
+    }
+
+    /// `fieldSlot` for a key that is not the predicted one: a field left out, or out of order,
+    /// whitespace before the colon, or a field the schema does not have.
+    @inline(never)
+    private func searchFieldSlot(_ fields: UnsafePointer<FlatDecodePlan.Field>, _ fieldCount: Int, _ c: inout FastCursor) -> Int? {
+        let keyStart = c.index + 1
+        for slot in 0..<fieldCount where c.sees(fields[slot].key, at: keyStart, in: flat.text) {
+            c.index = keyStart + Int(fields[slot].key.length)
+            return slot
+        }
+        guard let keyEnd = c.plainEnd(from: keyStart), c.bytes[keyEnd] == quote else { return nil }
+        c.index = keyEnd + 1
+        guard c.nextByte() == UInt8(ascii: ":") else { return nil }
+        c.index += 1
+        let keyLength = keyEnd - keyStart
+        for slot in 0..<fieldCount {
+            let key = fields[slot].key
+            // The pattern is the name, its quote and colon.
+            if Int(key.length) - 2 == keyLength, sameBytes(flat.text + Int(key.start), c.bytes + keyStart, keyLength) { return slot }
+        }
+        return -1
+    }
+
     /// At the first byte of a value; `.absent` for null; nil to give up.
     @inline(__always)
     private func fastValue(_ v: Int32, datedBy: Int32 = -1, _ c: inout FastCursor, _ stack: inout ValueStack) -> Value? {
@@ -204,17 +242,8 @@ extension CaseDecoder {
             c.index += 12
             return .date(date)
         case .enumeration:
-            guard first == quote, let end = c.plainEnd(from: c.index + 1), c.bytes[end] == quote else { break }
-            let start = c.bytes + c.index + 1, length = end - c.index - 1
-            let e = flat.enumerations[Int(node.sub)]
-            let names = flat.enumNames.baseAddress! + Int(e.firstName), text = flat.text.baseAddress!
-            for k in 0..<Int(e.count) {
-                let name = names[k]
-                if Int(name.length) == length, sameBytes(text + Int(name.start), start, length) {
-                    c.index = end + 1
-                    return .enumCase(k)
-                }
-            }
+            guard first == quote, let k = enumCase(node.sub, &c) else { break }
+            return .enumCase(k)
         case .record:
             guard first == UInt8(ascii: "{") else { break }
             return fastRecord(node.sub, &c, &stack).map(Value.record)
@@ -225,6 +254,29 @@ extension CaseDecoder {
             break
         }
         return handOver(v, &c, &stack)
+    }
+
+    /// At an enum value's opening quote: the case of enumeration `e` it names, having moved
+    /// past its closing quote; nil for any other string, and when fewer than 8 bytes are left
+    /// (the full reader reads it).
+    @inline(__always)
+    private func enumCase(_ e: Int32, _ c: inout FastCursor) -> Int? {
+        let start = c.index + 1
+        guard c.count - start >= 8 else { return nil }
+        let enumeration = flat.enumerations[Int(e)]
+        let names = flat.enumNames + Int(enumeration.firstName)
+        let word = c.word(at: start)
+        var candidates = flat.enumBuckets[Int(enumeration.firstBucket) + Int(word & 31)]
+        while candidates != 0 {
+            let k = candidates.trailingZeroBitCount
+            candidates &= candidates &- 1
+            let name = names[k]
+            if word & name.mask == name.head, name.length <= 8 || c.sees(name, at: start, in: flat.text) {
+                c.index = start + Int(name.length)
+                return k
+            }
+        }
+        return nil
     }
 
     /// At `[`. `datedBy`: the slot of the entries' date in a `dated by` list, else -1.

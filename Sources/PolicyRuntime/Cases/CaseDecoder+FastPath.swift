@@ -115,9 +115,10 @@ extension CaseDecoder {
         let plan = flat.records[Int(r)]
         let fieldCount = Int(plan.fieldCount)
         let fields = flat.fields + Int(plan.firstField)
-        // The slots are initialised as their values arrive and the rest at the end, so that no
-        // slot is written twice; every way out below goes through that end.
-        let base = stack.pushUninitialized(fieldCount)
+        // The record is made in place in the arena. Its slots are initialised as their values
+        // arrive and the rest at the end, so that no slot is written twice; every way out below
+        // goes through that end, as the arena must find every slot initialised.
+        let slots = stack.arena.uninitializedFields(fieldCount)
         var seen: UInt64 = 0, present: UInt64 = 0
         var predicted = 0
         var failed = false
@@ -144,7 +145,7 @@ extension CaseDecoder {
                     if !value.isAbsent {
                         present |= bit
                         if slot == flat.stichtagSlot, c.cutoffFromCase, r == flat.root, case .date(let d) = value { c.cutoff = d }
-                        stack.initialize(base + slot, to: value)
+                        (slots + slot).initialize(to: value)
                     }
                 }
                 guard let delimiter = c.nextByte() else { failed = true; break members }
@@ -166,8 +167,8 @@ extension CaseDecoder {
             let slot = absent.trailingZeroBitCount
             absent &= absent &- 1
             let bit: UInt64 = 1 << UInt64(slot)
-            if plan.lists & bit != 0 { stack.initialize(base + slot, to: .list(.empty)); continue }
-            stack.initialize(base + slot, to: .absent)
+            if plan.lists & bit != 0 { (slots + slot).initialize(to: .list(.empty)); continue }
+            (slots + slot).initialize(to: .absent)
             guard plan.required & bit != 0 else { continue }
             let unless = Int(fields[slot].requiredUnless)
             if unless >= 0 {
@@ -176,7 +177,7 @@ extension CaseDecoder {
             }
             failed = true
         }
-        return failed ? nil : stack.popRecord(from: base)
+        return failed ? nil : stack.arena.record(madeAt: slots, count: fieldCount)
     }
 
     /// At a key's opening quote: the slot of the field it names, having moved past the key and

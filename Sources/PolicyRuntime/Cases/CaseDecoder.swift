@@ -421,20 +421,6 @@ struct ValueStack: ~Copyable {
         arena.reset()
     }
 
-    /// Room for `n` values, left uninitialised: each must be given a value with
-    /// `initialize(_:to:)` before the stack reads or frees it (growing the stack moves the bytes
-    /// of every slot, set or not, which is harmless). Returns the index of the first.
-    mutating func pushUninitialized(_ n: Int) -> Int {
-        reserve(n)
-        let first = count
-        count += n
-        return first
-    }
-
-    mutating func initialize(_ index: Int, to value: Value) {
-        (base + index).initialize(to: value)
-    }
-
     /// `n` absent values; returns the index of the first.
     mutating func pushAbsent(_ n: Int) -> Int {
         reserve(n)

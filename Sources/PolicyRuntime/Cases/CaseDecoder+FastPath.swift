@@ -127,7 +127,7 @@ extension CaseDecoder {
             var next = first
             while true {
                 guard next == quote else { failed = true; break members }
-                guard let slot = fieldSlot(fields, fieldCount, trying: predicted, &c), c.nextByte() != nil else {
+                guard let slot = fieldSlot(fields, fieldCount, trying: predicted, &c), let first = c.nextByte() else {
                     failed = true; break members
                 }
                 if slot < 0 {
@@ -141,7 +141,10 @@ extension CaseDecoder {
                     guard seen & bit == 0 else { failed = true; break members }
                     seen |= bit
                     predicted = slot + 1
-                    guard let value = fastValue(fields[slot].value, datedBy: fields[slot].datedBy, &c, &stack) else { failed = true; break members }
+                    let field = fields[slot]
+                    guard let value = fastValue(field.node, field.value, datedBy: field.datedBy, first: first, &c, &stack) else {
+                        failed = true; break members
+                    }
                     if !value.isAbsent {
                         present |= bit
                         if slot == flat.stichtagSlot, c.cutoffFromCase, r == flat.root, case .date(let d) = value { c.cutoff = d }
@@ -182,7 +185,7 @@ extension CaseDecoder {
 
     /// At a key's opening quote: the slot of the field it names, having moved past the key and
     /// its colon; -1 for a field the record does not have; nil to give up.
-    @inline(__always)
+    @inline(always)
     private func fieldSlot(_ fields: UnsafePointer<FlatDecodePlan.Field>, _ fieldCount: Int, trying predicted: Int,
                            _ c: inout FastCursor) -> Int? {
         // Writers keep the schema's order, so the field after the last one comes first, and in
@@ -216,11 +219,11 @@ extension CaseDecoder {
         return -1
     }
 
-    /// At the first byte of a value; `.absent` for null; nil to give up.
-    @inline(__always)
-    private func fastValue(_ v: Int32, datedBy: Int32 = -1, _ c: inout FastCursor, _ stack: inout ValueStack) -> Value? {
-        let node = flat.values[Int(v)]
-        let first = c.bytes[c.index]
+    /// At the first byte of a value, `first`; `.absent` for null; nil to give up. `v`: the
+    /// value's node, `node`, by its index.
+    @inline(always)
+    private func fastValue(_ node: FlatDecodePlan.ValueNode, _ v: Int32, datedBy: Int32 = -1, first: UInt8,
+                           _ c: inout FastCursor, _ stack: inout ValueStack) -> Value? {
         if first == UInt8(ascii: "n") { return c.consume("null") ? .absent : nil }
         switch node.kind {
         case .skippedString:
@@ -260,7 +263,7 @@ extension CaseDecoder {
     /// At an enum value's opening quote: the case of enumeration `e` it names, having moved
     /// past its closing quote; nil for any other string, and when fewer than 8 bytes are left
     /// (the full reader reads it).
-    @inline(__always)
+    @inline(always)
     private func enumCase(_ e: Int32, _ c: inout FastCursor) -> Int? {
         let start = c.index + 1
         guard c.count - start >= 8 else { return nil }
@@ -285,18 +288,20 @@ extension CaseDecoder {
         guard c.depth < JSONScanner.defaultMaxDepth else { return nil }
         c.depth += 1
         c.index += 1
+        let node = flat.values[Int(element)]
         let base = stack.count
-        guard let first = c.nextByte() else { return nil }
-        if first == UInt8(ascii: "]") {
+        guard var next = c.nextByte() else { return nil }
+        if next == UInt8(ascii: "]") {
             c.index += 1
         } else {
             while true {
-                guard let item = fastValue(element, &c, &stack), !item.isAbsent else { return nil }
+                guard let item = fastValue(node, element, first: next, &c, &stack), !item.isAbsent else { return nil }
                 if datedBy < 0 || !c.cut(item, datedBy) { stack.push(item) }
                 guard let delimiter = c.nextByte() else { return nil }
                 c.index += 1
                 if delimiter == UInt8(ascii: "]") { break }
                 guard delimiter == UInt8(ascii: ","), let following = c.nextByte(), following != UInt8(ascii: "]") else { return nil }
+                next = following
             }
         }
         c.depth -= 1

@@ -12,9 +12,10 @@ final class FlatDecodePlan: @unchecked Sendable {
     /// What to do with one value. `sub` is the record for `.record`, the enumeration for
     /// `.enumeration` and the element's node for `.list`.
     struct ValueNode { var kind: Kind; var sub: Int32 }
-    /// `key`: the name as it comes in a compact line, `name":`. `datedBy`: for a `dated by` list,
-    /// the slot of its entries' date (else -1).
-    struct Field { var key: Pattern; var value: Int32; var requiredUnless: Int32; var datedBy: Int32 }
+    /// `key`: the name as it comes in a compact line, `name":`. `node`: what to do with the
+    /// value, which is `values[value]`. `datedBy`: for a `dated by` list, the slot of its
+    /// entries' date (else -1).
+    struct Field { var key: Pattern; var node: ValueNode; var value: Int32; var requiredUnless: Int32; var datedBy: Int32 }
     /// Fields `firstField ..< firstField + fieldCount`; bit masks by slot.
     struct Record { var firstField: Int32; var fieldCount: Int32; var lists: UInt64; var required: UInt64 }
     /// Names `firstName ..< firstName + count` in `enumNames`, each with its closing quote; its
@@ -73,10 +74,12 @@ final class FlatDecodePlan: @unchecked Sendable {
             records.append(Record(firstField: 0, fieldCount: 0, lists: 0, required: 0))
             // A record's fields are contiguous: reserved before inner records add theirs.
             let first = fields.count
-            fields += repeatElement(Field(key: pattern([], then: ""), value: 0, requiredUnless: -1, datedBy: -1), count: p.fields.count)
+            fields += repeatElement(Field(key: pattern([], then: ""), node: ValueNode(kind: .other, sub: 0), value: 0, requiredUnless: -1, datedBy: -1),
+                                    count: p.fields.count)
             var lists: UInt64 = 0, required: UInt64 = 0
             for (slot, f) in p.fields.enumerated() {
-                fields[first + slot] = Field(key: pattern(f.name, then: "\":"), value: value(f.value),
+                let v = value(f.value)
+                fields[first + slot] = Field(key: pattern(f.name, then: "\":"), node: values[Int(v)], value: v,
                                              requiredUnless: Int32(f.requiredUnless ?? -1),
                                              datedBy: Int32(p.type.fields[slot].datedBy ?? -1))
                 if f.isList { lists |= 1 << UInt64(slot) }

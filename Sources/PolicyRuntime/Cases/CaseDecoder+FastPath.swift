@@ -79,6 +79,13 @@ struct FastCursor {
         return length <= 16 || sameBytes(text + Int(pattern.start) + 8, bytes + index + 8, length - 16)
     }
 
+    /// Whether the next two bytes are `first` and `second`.
+    @inline(__always)
+    func sees(_ first: UInt8, _ second: UInt8) -> Bool {
+        guard count - index >= 2 else { return false }
+        return UInt16(littleEndian: UnsafeRawPointer(bytes + index).loadUnaligned(as: UInt16.self)) == UInt16(second) << 8 | UInt16(first)
+    }
+
     /// The 8 bytes from `index` on, byte k in bits 8k ..< 8k + 8; the caller has checked that
     /// they are all in the input.
     @inline(__always)
@@ -115,72 +122,83 @@ extension CaseDecoder {
         let plan = flat.records[Int(r)]
         let fieldCount = Int(plan.fieldCount)
         let fields = flat.fields + Int(plan.firstField)
+        let stichtagSlot = r == flat.root && c.cutoffFromCase ? flat.stichtagSlot : -1
         // The record is made in place in the arena. Its slots are initialised as their values
         // arrive and the rest at the end, so that no slot is written twice; every way out below
         // goes through that end, as the arena must find every slot initialised.
         let slots = stack.arena.uninitializedFields(fieldCount)
-        var seen: UInt64 = 0, present: UInt64 = 0
+        var seen: UInt64 = 0, nulls: UInt64 = 0
         var predicted = 0
         var failed = false
         members: if let first = c.nextByte() {
             if first == UInt8(ascii: "}") { c.index += 1; break members }
-            var next = first
+            guard first == quote else { failed = true; break members }
             while true {
-                guard next == quote else { failed = true; break members }
+                // At a key's opening quote.
                 guard let slot = fieldSlot(fields, fieldCount, trying: predicted, &c), let first = c.nextByte() else {
                     failed = true; break members
                 }
                 if slot < 0 {
                     // Unknown fields are ignored, but must still be valid JSON.
-                    var scanner = JSONScanner(UnsafeBufferPointer(start: c.bytes, count: c.count), maxDepth: JSONScanner.defaultMaxDepth - c.depth)
-                    scanner.offset = c.index
-                    do { try scanner.skipValue() } catch { failed = true; break members }
-                    c.index = scanner.offset
+                    guard skipValue(&c) else { failed = true; break members }
                 } else {
-                    let bit: UInt64 = 1 << UInt64(slot)
+                    let bit: UInt64 = 1 &<< UInt64(slot)
                     guard seen & bit == 0 else { failed = true; break members }
-                    seen |= bit
                     predicted = slot + 1
                     let field = fields[slot]
+                    // A slot whose value fails stays unseen, so the end initialises it.
                     guard let value = fastValue(field.node, field.value, datedBy: field.datedBy, first: first, &c, &stack) else {
                         failed = true; break members
                     }
-                    if !value.isAbsent {
-                        present |= bit
-                        if slot == flat.stichtagSlot, c.cutoffFromCase, r == flat.root, case .date(let d) = value { c.cutoff = d }
+                    seen |= bit
+                    if value.isAbsent {
+                        nulls |= bit
+                    } else {
+                        if slot == stichtagSlot, case .date(let d) = value { c.cutoff = d }
                         (slots + slot).initialize(to: value)
                     }
                 }
+                // In a compact line, mostly a comma and the next key's quote.
+                if c.sees(UInt8(ascii: ","), quote) { c.index += 1; continue }
                 guard let delimiter = c.nextByte() else { failed = true; break members }
                 c.index += 1
                 if delimiter == UInt8(ascii: "}") { break }
-                guard delimiter == UInt8(ascii: ","), let following = c.nextByte() else { failed = true; break members }
-                next = following
+                guard delimiter == UInt8(ascii: ","), c.nextByte() == quote else { failed = true; break members }
             }
         } else {
             failed = true
         }
         c.depth -= 1
-        // The full reader's rules for absent fields, slot by slot in the same order: an absent
-        // list is empty (so a `required unless` on a list further on still sees it absent),
-        // an absent required field is an error unless its `requiredUnless` field is there.
-        let all: UInt64 = fieldCount == 64 ? ~0 : (1 << UInt64(fieldCount)) &- 1
-        var absent = all & ~present
+        let all: UInt64 = fieldCount == 64 ? ~0 : (1 &<< UInt64(fieldCount)) &- 1
+        let present = seen & ~nulls
+        if present != all, !initializeAbsent(all & ~present, slots, plan, fields, present: present) { failed = true }
+        return failed ? nil : stack.arena.record(madeAt: slots, count: fieldCount)
+    }
+
+    /// Initialises the `absent` slots of a record by the full reader's rules, slot by slot in
+    /// the same order: an absent list is empty (so a `required unless` on a list further on
+    /// still sees it absent); an absent required field is an error unless its `requiredUnless`
+    /// field is there. False for such an error.
+    @inline(never)
+    private func initializeAbsent(_ absent: UInt64, _ slots: UnsafeMutablePointer<Value>, _ plan: FlatDecodePlan.Record,
+                                  _ fields: UnsafePointer<FlatDecodePlan.Field>, present: UInt64) -> Bool {
+        var valid = true
+        var absent = absent
         while absent != 0 {
             let slot = absent.trailingZeroBitCount
             absent &= absent &- 1
-            let bit: UInt64 = 1 << UInt64(slot)
+            let bit: UInt64 = 1 &<< UInt64(slot)
             if plan.lists & bit != 0 { (slots + slot).initialize(to: .list(.empty)); continue }
             (slots + slot).initialize(to: .absent)
             guard plan.required & bit != 0 else { continue }
             let unless = Int(fields[slot].requiredUnless)
             if unless >= 0 {
-                let other: UInt64 = 1 << UInt64(unless)
+                let other: UInt64 = 1 &<< UInt64(unless)
                 if present & other != 0 || (plan.lists & other != 0 && unless < slot) { continue }
             }
-            failed = true
+            valid = false
         }
-        return failed ? nil : stack.arena.record(madeAt: slots, count: fieldCount)
+        return valid
     }
 
     /// At a key's opening quote: the slot of the field it names, having moved past the key and
@@ -217,6 +235,16 @@ extension CaseDecoder {
             if Int(key.length) - 2 == keyLength, sameBytes(flat.text + Int(key.start), c.bytes + keyStart, keyLength) { return slot }
         }
         return -1
+    }
+
+    /// Skips the value of a field the schema does not have; false when it is not valid JSON.
+    @inline(never)
+    private func skipValue(_ c: inout FastCursor) -> Bool {
+        var scanner = JSONScanner(UnsafeBufferPointer(start: c.bytes, count: c.count), maxDepth: JSONScanner.defaultMaxDepth - c.depth)
+        scanner.offset = c.index
+        do { try scanner.skipValue() } catch { return false }
+        c.index = scanner.offset
+        return true
     }
 
     /// At the first byte of a value, `first`; `.absent` for null; nil to give up. `v`: the
@@ -289,6 +317,8 @@ extension CaseDecoder {
         c.depth += 1
         c.index += 1
         let node = flat.values[Int(element)]
+        // The byte an entry mostly starts with (a bool's never comes).
+        let opener = node.kind == .record ? UInt8(ascii: "{") : node.kind == .list ? UInt8(ascii: "[") : quote
         let base = stack.count
         guard var next = c.nextByte() else { return nil }
         if next == UInt8(ascii: "]") {
@@ -297,6 +327,8 @@ extension CaseDecoder {
             while true {
                 guard let item = fastValue(node, element, first: next, &c, &stack), !item.isAbsent else { return nil }
                 if datedBy < 0 || !c.cut(item, datedBy) { stack.push(item) }
+                // In a compact line, mostly a comma and the next entry.
+                if c.sees(UInt8(ascii: ","), opener) { c.index += 1; next = opener; continue }
                 guard let delimiter = c.nextByte() else { return nil }
                 c.index += 1
                 if delimiter == UInt8(ascii: "]") { break }

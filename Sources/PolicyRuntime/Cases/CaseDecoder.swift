@@ -395,7 +395,10 @@ struct ValueStack: ~Copyable {
 
     init(arena: CaseArena) {
         self.arena = arena
-        capacity = 256
+        // Records are made in the arena, so the stack holds only the entries of the lists being
+        // read. 32 values (768 bytes) come from the allocator's per-thread cache; a case with a
+        // longer list grows it once or twice.
+        capacity = 32
         base = .allocate(capacity: capacity)
     }
 

@@ -86,6 +86,73 @@ final class FastReaderTests: XCTestCase {
         for (n, v) in variants.enumerated() { assertAgree(v, "variant \(n)") }
     }
 
+    /// Shapes for the ways the fast reader matches names and values straight against the input:
+    /// a key compared with its quote and colon, an enum name with its quote (among names that
+    /// start alike), a date a word at a time, a compact delimiter, each next to what only looks
+    /// like it. The valid ones the fast reader must read itself, not merely agree by giving up.
+    func testAgreeOnNamesAndValuesThatAlmostMatch() {
+        let valid = #"{"id":"T-2","stichtag":"2025-03-01","person":{"geburtsdatum":"1990-05-14","rechtskreis":"SGB2","profillage":"marktprofil"},"handlungsbedarfe":[{"schluesselgruppe":"motivation","bezeichnung":"Sucht","verfestigt":true}],"fallmanagement":{"beginn":"2024-01-10","fortfuehrungspruefungen":[{"datum":"2024-07-01","tl_informiert":false}],"ende":null},"kontakte":[{"datum":"2024-02-01","art":"handlungsstrategie_aktiviert","rechtskreis":"SGB2"},{"datum":"2024-03-01","art":"netzwerk","rechtskreis":"SGB3"}]}"#
+        let stillValid: [(String, String)] = [
+            // Keys: whitespace before the colon, unknown names one byte longer or shorter.
+            (#""rechtskreis":"SGB2"}"#, #""rechtskreis" :"SGB2"}"#),
+            (#""geburtsdatum":"#, #""geburtsdatumx":"2000-01-01","geburtsdatum":"#),
+            (#""geburtsdatum":"#, #""geburtsdatu":1,"geburtsdatum":"#),
+            (#""art":"netzwerk""#, #""ar":"netzwerk""#),
+            (#""ende":null"#, #""ende":"2024-12-31","beendigungsgrund":null"#),
+            // Enum names that start alike.
+            (#""handlungsstrategie_aktiviert""#, #""handlungsstrategie_erfolgreich""#),
+            (#""handlungsstrategie_aktiviert""#, #""handlungsstrategie_nicht_erfolgreich""#),
+            (#""netzwerk""#, "null"),
+            (#""marktprofil""#, #""marktprofi\u006c""#),
+            // Dates around the years counted without the century rule.
+            (#""1990-05-14""#, #""1900-02-28""#),
+            (#""1990-05-14""#, #""1901-01-01""#),
+            (#""1990-05-14""#, #""2000-02-29""#),
+            (#""1990-05-14""#, #""2099-12-31""#),
+            (#""1990-05-14""#, #""0001-01-01""#),
+            (#""1990-05-14""#, #""9999-12-31""#),
+            // Delimiters with whitespace, and free text that is not plain ASCII.
+            (#"},{"datum":"2024-03-01""#, #"} , { "datum" : "2024-03-01""#),
+            (#","art":"netzwerk""#, #", "art":"netzwerk""#),
+            (#""Sucht""#, "\"Sucht \u{00FC}ber\""),
+            (#""Sucht""#, #""Sucht \u00fcber""#),
+        ]
+        let notValid: [(String, String)] = [
+            (#""ende":null"#, #""ende":null,"ende":"2024-12-31""#),
+            (#""handlungsstrategie_aktiviert""#, #""handlungsstrategie_aktivier""#),
+            (#""handlungsstrategie_aktiviert""#, #""handlungsstrategie_aktivierte""#),
+            (#""handlungsstrategie_aktiviert""#, #""Handlungsstrategie_aktiviert""#),
+            (#""netzwerk""#, #""netzwerk ""#),
+            (#""netzwerk""#, #""""#),
+            (#""SGB3""#, #""SGB""#),
+            (#""1990-05-14""#, #""1900-02-29""#),
+            (#""1990-05-14""#, #""2100-02-29""#),
+            (#""2024-02-01""#, #""2024-02-30""#),
+            (#""2024-02-01""#, #""2024-00-01""#),
+            (#""2024-02-01""#, #""2024-02-00""#),
+            (#""2024-02-01""#, #""2024-02-1:""#),
+            (#""2024-02-01""#, #""2024/02/01""#),
+            (#""2024-02-01""#, #""2024-02-011""#),
+        ]
+        XCTAssertTrue(readers[0].fastReaderReads(valid))
+        assertAgree(valid, "the valid case")
+        for (n, (old, new)) in stillValid.enumerated() {
+            let variant = valid.replacingOccurrences(of: old, with: new)
+            XCTAssertTrue(readers[0].fastReaderReads(variant), "the fast reader gives up on valid variant \(n)")
+            assertAgree(variant, "valid variant \(n)")
+        }
+        for (n, (old, new)) in notValid.enumerated() { assertAgree(valid.replacingOccurrences(of: old, with: new), "variant \(n)") }
+        // The end of the input inside a name, a date or a delimiter.
+        for n in 1...14 { assertAgree(String(valid.dropLast(n)), "the case without its last \(n) bytes") }
+        // Free text with bytes that are not UTF-8.
+        var bytes = Array(valid.utf8)
+        let text = bytes.firstRange(of: Array("Sucht".utf8))!
+        for byte: UInt8 in [0xC3, 0xFF, 0x80, 0x01] {
+            bytes[text.lowerBound + 2] = byte
+            assertAgree(bytes, "free text with byte \(byte)")
+        }
+    }
+
     func testFastReaderReadsTheCommonShape() throws {
         // Not merely agreeing by giving up: a plain case comes out of the fast reader itself.
         let text = try String(contentsOfFile: GoldenTests.root + "/examples/hannover/langzeitbetreuung.json", encoding: .utf8)

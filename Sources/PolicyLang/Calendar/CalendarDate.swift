@@ -46,12 +46,12 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
     /// Parses strict ISO `YYYY-MM-DD` from raw UTF-8 bytes, with the rules of `init?(iso:)`.
     /// Allocates nothing, so a JSON decoder can call it on bytes inside its input.
-    @inlinable
+    @inlinable @inline(always)
     public static func parse(isoBytes: UnsafeBufferPointer<UInt8>) -> CalendarDate? {
-        guard let (year, month, day) = isoFields(isoBytes),
-              let date = CalendarDate(year: year, month: month, day: day)
+        guard let (year, month, day) = isoFields(isoBytes), year >= 1, month >= 1, month <= 12, day >= 1,
+              day <= 28 || day <= daysInMonth(year: year, month: month)
         else { return nil }
-        return date
+        return CalendarDate(dayNumber: Int32(dayNumber(year: year, month: month, day: day)))
     }
 
     /// Why `text` is not a date, for error messages, or nil when it is one.
@@ -169,11 +169,13 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     // MARK: Calendar rules
 
     /// Gregorian leap year: divisible by 4, except centuries not divisible by 400.
+    @inlinable
     public static func isLeapYear(_ year: Int) -> Bool {
         year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
     }
 
     /// Number of days in `month` (1...12) of `year`.
+    @inlinable
     public static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2: return isLeapYear(year) ? 29 : 28
@@ -192,18 +194,51 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     /// The numeric fields of `YYYY-MM-DD` when the shape is right, whatever their values.
     @inlinable @inline(__always)
     static func isoFields(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int)? {
-        guard bytes.count == 10, let p = bytes.baseAddress,
-              p[4] == UInt8(ascii: "-"), p[7] == UInt8(ascii: "-")
-        else { return nil }
-        // Eight digits, each checked on its own: a case holds dozens of dates.
-        @inline(__always) func digit(_ k: Int) -> Int? {
-            let d = p[k] &- UInt8(ascii: "0")
-            return d < 10 ? Int(d) : nil
+        guard bytes.count == 10, let p = bytes.baseAddress else { return nil }
+        // A case holds dozens of dates: the ten bytes are read as two words, `YYYY-MM-` and `DD`,
+        // and checked a word at a time (byte k of the text is bits 8k ..< 8k + 8).
+        let head = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+        let tail = UInt64(UInt16(littleEndian: UnsafeRawPointer(p + 8).loadUnaligned(as: UInt16.self)))
+        let dashes: UInt64 = 0xFF00_00FF_0000_0000, digits: UInt64 = 0x00FF_FF00_FFFF_FFFF
+        guard head & dashes == 0x2D00_002D_0000_0000, allDigits(head, digits), allDigits(tail, 0xFFFF) else { return nil }
+        // Each byte now holds its digit's value. Byte k of `d * 10 + d >> 8` is 10 × digit k + digit
+        // k + 1: at most 99, so no byte carries into the next, and the dashes are masked out first.
+        let d = (head &- 0x0030_3000_3030_3030) & digits
+        let pairs = d &* 10 &+ d >> 8
+        let year = Int(pairs & 0xFF) * 100 + Int(pairs >> 16 & 0xFF)
+        let month = Int(pairs >> 40 & 0xFF)
+        let day = Int(tail & 0xFF &- 0x30) * 10 + Int(tail >> 8 &- 0x30)
+        return (year, month, day)
+    }
+
+    /// Whether every byte of `word` that `lanes` selects is an ASCII digit: its high nibble is 3,
+    /// and adding 6 does not carry out of its low nibble (no carry crosses bytes where the first
+    /// test holds).
+    @inlinable @inline(__always)
+    static func allDigits(_ word: UInt64, _ lanes: UInt64) -> Bool {
+        let high = lanes & 0xF0F0_F0F0_F0F0_F0F0, threes = lanes & 0x3030_3030_3030_3030
+        return word & high == threes && (word &+ (lanes & 0x0606_0606_0606_0606)) & high == threes
+    }
+
+    /// Days from 1970-01-01 to a date of years 1...9999 (what parsing accepts): the days of the
+    /// whole years before it, of the whole months before it in its year, and its day.
+    @inlinable @inline(__always)
+    static func dayNumber(year: Int, month: Int, day: Int) -> Int {
+        // (367 m - 362) / 12 counts the days before month m with February as 30 days: exact for
+        // January and February, two days too many after them (one in a leap year).
+        var daysBeforeMonth = (367 * month - 362) / 12
+        // From 1901 to 2099, where nearly every date of a case lies, every fourth year is a leap
+        // year: the years before are counted without the century rule.
+        if year > 1900, year < 2100 {
+            if month > 2 { daysBeforeMonth -= year & 3 == 0 ? 1 : 2 }
+            let y = year - 1970
+            return y * 365 + (y + 1) >> 2 + daysBeforeMonth + day - 1
         }
-        guard let y0 = digit(0), let y1 = digit(1), let y2 = digit(2), let y3 = digit(3),
-              let m0 = digit(5), let m1 = digit(6), let d0 = digit(8), let d1 = digit(9)
-        else { return nil }
-        return (y0 * 1000 + y1 * 100 + y2 * 10 + y3, m0 * 10 + m1, d0 * 10 + d1)
+        if month > 2 { daysBeforeMonth -= isLeapYear(year) ? 1 : 2 }
+        // Years from 1 on, so the divisions by constants need no rounding towards minus infinity.
+        let y = UInt(year - 1)
+        let daysBeforeYear = Int(y * 365 + y / 4 - y / 100 + y / 400) - 719_162
+        return daysBeforeYear + daysBeforeMonth + day - 1
     }
 
     private static func floorDivide(_ a: Int, _ b: Int) -> Int {

@@ -158,12 +158,12 @@ public struct ListValue: RandomAccessCollection, @unchecked Sendable {
 /// point into them). Dropped as a whole with the case.
 public final class CaseArena: @unchecked Sendable {
     private struct Chunk { let base: UnsafeMutablePointer<Value>; let capacity: Int }
-    /// Values fill each chunk up to its `capacity`, the last one up to `cursor`.
-    private var chunks: [Chunk] = []
     // Unchecked: one arena is only ever used by one thread at a time, and a dynamic
     // exclusivity check on each record made was a tenth of reading a case.
-    @exclusivity(unchecked) private var cursor: UnsafeMutablePointer<Value>?
-    @exclusivity(unchecked) private var remaining = 0
+    /// Values fill each chunk up to its `capacity`, the last one up to `cursor`.
+    @exclusivity(unchecked) private var chunks: [Chunk] = []
+    @exclusivity(unchecked) @usableFromInline var cursor: UnsafeMutablePointer<Value>?
+    @exclusivity(unchecked) @usableFromInline var remaining = 0
     private static let chunkSize = 512
 
     public init() {}
@@ -174,15 +174,30 @@ public final class CaseArena: @unchecked Sendable {
     }
 
     /// A record of `count` fields moved out of `source`, which is left uninitialised.
-    @inline(__always)
+    @inlinable
     public func record(moving source: UnsafeMutablePointer<Value>, count: Int) -> RecordValue {
         let base = reserve(count)
         base.moveInitialize(from: source, count: count)
         return RecordValue(base: base, count: count)
     }
 
+    /// Room for the `count` fields of a record that a reader makes in place, left uninitialised:
+    /// each must be initialised before the record is read (`record(madeAt:count:)`) and before
+    /// the arena is reset, whatever else happens.
+    @inlinable
+    public func uninitializedFields(_ count: Int) -> UnsafeMutablePointer<Value> {
+        reserve(count)
+    }
+
+    /// The record whose `count` fields were initialised in place at `base`, room from
+    /// `uninitializedFields`.
+    @inlinable
+    public func record(madeAt base: UnsafeMutablePointer<Value>, count: Int) -> RecordValue {
+        RecordValue(base: base, count: count)
+    }
+
     /// A list of `count` entries moved out of `source`, which is left uninitialised.
-    @inline(__always)
+    @inlinable
     public func list(moving source: UnsafeMutablePointer<Value>, count: Int) -> ListValue {
         guard count > 0 else { return .empty }
         let base = reserve(count)
@@ -206,8 +221,8 @@ public final class CaseArena: @unchecked Sendable {
         return RecordValue(base: base, count: fields.count)
     }
 
-    @inline(__always)
-    private func reserve(_ n: Int) -> UnsafeMutablePointer<Value> {
+    @inlinable @inline(__always)
+    func reserve(_ n: Int) -> UnsafeMutablePointer<Value> {
         if n <= remaining, let base = cursor {
             cursor = base + n
             remaining -= n
@@ -216,7 +231,8 @@ public final class CaseArena: @unchecked Sendable {
         return newChunk(for: n)
     }
 
-    private func newChunk(for n: Int) -> UnsafeMutablePointer<Value> {
+    @usableFromInline
+    func newChunk(for n: Int) -> UnsafeMutablePointer<Value> {
         // A record or list never spans two chunks; an unusually large one gets a chunk of its own.
         // The chunk left behind keeps only the values it holds as its capacity.
         if let last = chunks.last, let cursor { chunks[chunks.count - 1] = Chunk(base: last.base, capacity: cursor - last.base) }

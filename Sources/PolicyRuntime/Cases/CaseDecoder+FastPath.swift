@@ -63,11 +63,34 @@ struct FastCursor {
     @inline(__always)
     mutating func consume(_ literal: StaticString) -> Bool {
         let n = literal.utf8CodeUnitCount
-        guard count - index >= n else { return false }
-        let text = literal.utf8Start
-        for k in 0..<n where bytes[index + k] != text[k] { return false }
+        guard count - index >= n, sameBytes(literal.utf8Start, bytes + index, n) else { return false }
         index += n
         return true
+    }
+
+    /// Whether the bytes from `index` on begin with `pattern` (whose bytes are in `text`).
+    @inline(__always)
+    func sees(_ pattern: FlatDecodePlan.Pattern, at index: Int, in text: UnsafePointer<UInt8>) -> Bool {
+        let available = count - index, length = Int(pattern.length)
+        guard available >= 8 else { return available >= length && sameBytes(text + Int(pattern.start), bytes + index, length) }
+        guard word(at: index) & pattern.mask == pattern.head else { return false }
+        if length <= 8 { return true }
+        guard available >= length, word(at: index + length - 8) == pattern.tail else { return false }
+        return length <= 16 || sameBytes(text + Int(pattern.start) + 8, bytes + index + 8, length - 16)
+    }
+
+    /// Whether the next two bytes are `first` and `second`.
+    @inline(__always)
+    func sees(_ first: UInt8, _ second: UInt8) -> Bool {
+        guard count - index >= 2 else { return false }
+        return UInt16(littleEndian: UnsafeRawPointer(bytes + index).loadUnaligned(as: UInt16.self)) == UInt16(second) << 8 | UInt16(first)
+    }
+
+    /// The 8 bytes from `index` on, byte k in bits 8k ..< 8k + 8; the caller has checked that
+    /// they are all in the input.
+    @inline(__always)
+    func word(at index: Int) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(bytes + index).loadUnaligned(as: UInt64.self))
     }
 }
 
@@ -98,90 +121,137 @@ extension CaseDecoder {
         c.index += 1
         let plan = flat.records[Int(r)]
         let fieldCount = Int(plan.fieldCount)
-        let fields = flat.fields.baseAddress! + Int(plan.firstField)
-        let text = flat.text.baseAddress!
-        // The slots are initialised as their values arrive and the rest at the end, so that no
-        // slot is written twice; every way out below goes through that end.
-        let base = stack.pushUninitialized(fieldCount)
-        var seen: UInt64 = 0, present: UInt64 = 0
+        let fields = flat.fields + Int(plan.firstField)
+        let stichtagSlot = r == flat.root && c.cutoffFromCase ? flat.stichtagSlot : -1
+        // The record is made in place in the arena. Its slots are initialised as their values
+        // arrive and the rest at the end, so that no slot is written twice; every way out below
+        // goes through that end, as the arena must find every slot initialised.
+        let slots = stack.arena.uninitializedFields(fieldCount)
+        var seen: UInt64 = 0, nulls: UInt64 = 0
         var predicted = 0
         var failed = false
         members: if let first = c.nextByte() {
             if first == UInt8(ascii: "}") { c.index += 1; break members }
-            var next = first
+            guard first == quote else { failed = true; break members }
             while true {
-                guard next == quote else { failed = true; break members }
-                let keyStart = c.index + 1
-                guard let keyEnd = c.plainEnd(from: keyStart), c.bytes[keyEnd] == quote else { failed = true; break members }
-                let keyLength = keyEnd - keyStart
-                c.index = keyEnd + 1
-                guard c.nextByte() == UInt8(ascii: ":") else { failed = true; break members }
-                c.index += 1
-                guard c.nextByte() != nil else { failed = true; break members }
-                // Writers keep the schema's order, so the field after the last one is tried first.
-                var slot = -1
-                var probe = predicted
-                for _ in 0..<fieldCount {
-                    if probe == fieldCount { probe = 0 }
-                    let f = fields[probe]
-                    if Int(f.nameLength) == keyLength, sameBytes(text + Int(f.nameStart), c.bytes + keyStart, keyLength) { slot = probe; break }
-                    probe += 1
+                // At a key's opening quote.
+                guard let slot = fieldSlot(fields, fieldCount, trying: predicted, &c), let first = c.nextByte() else {
+                    failed = true; break members
                 }
                 if slot < 0 {
                     // Unknown fields are ignored, but must still be valid JSON.
-                    var scanner = JSONScanner(UnsafeBufferPointer(start: c.bytes, count: c.count), maxDepth: JSONScanner.defaultMaxDepth - c.depth)
-                    scanner.offset = c.index
-                    do { try scanner.skipValue() } catch { failed = true; break members }
-                    c.index = scanner.offset
+                    guard skipValue(&c) else { failed = true; break members }
                 } else {
-                    let bit: UInt64 = 1 << UInt64(slot)
+                    let bit: UInt64 = 1 &<< UInt64(slot)
                     guard seen & bit == 0 else { failed = true; break members }
-                    seen |= bit
                     predicted = slot + 1
-                    guard let value = fastValue(fields[slot].value, datedBy: fields[slot].datedBy, &c, &stack) else { failed = true; break members }
-                    if !value.isAbsent {
-                        present |= bit
-                        if slot == flat.stichtagSlot, c.cutoffFromCase, r == flat.root, case .date(let d) = value { c.cutoff = d }
-                        stack.initialize(base + slot, to: value)
+                    let field = fields[slot]
+                    // A slot whose value fails stays unseen, so the end initialises it.
+                    guard let value = fastValue(field.node, field.value, datedBy: field.datedBy, first: first, &c, &stack) else {
+                        failed = true; break members
+                    }
+                    seen |= bit
+                    if value.isAbsent {
+                        nulls |= bit
+                    } else {
+                        if slot == stichtagSlot, case .date(let d) = value { c.cutoff = d }
+                        (slots + slot).initialize(to: value)
                     }
                 }
+                // In a compact line, mostly a comma and the next key's quote.
+                if c.sees(UInt8(ascii: ","), quote) { c.index += 1; continue }
                 guard let delimiter = c.nextByte() else { failed = true; break members }
                 c.index += 1
                 if delimiter == UInt8(ascii: "}") { break }
-                guard delimiter == UInt8(ascii: ","), let following = c.nextByte() else { failed = true; break members }
-                next = following
+                guard delimiter == UInt8(ascii: ","), c.nextByte() == quote else { failed = true; break members }
             }
         } else {
             failed = true
         }
         c.depth -= 1
-        // The full reader's rules for absent fields, slot by slot in the same order: an absent
-        // list is empty (so a `required unless` on a list further on still sees it absent),
-        // an absent required field is an error unless its `requiredUnless` field is there.
-        let all: UInt64 = fieldCount == 64 ? ~0 : (1 << UInt64(fieldCount)) &- 1
-        var absent = all & ~present
+        let all: UInt64 = fieldCount == 64 ? ~0 : (1 &<< UInt64(fieldCount)) &- 1
+        let present = seen & ~nulls
+        if present != all, !initializeAbsent(all & ~present, slots, plan, fields, present: present) { failed = true }
+        return failed ? nil : stack.arena.record(madeAt: slots, count: fieldCount)
+    }
+
+    /// Initialises the `absent` slots of a record by the full reader's rules, slot by slot in
+    /// the same order: an absent list is empty (so a `required unless` on a list further on
+    /// still sees it absent); an absent required field is an error unless its `requiredUnless`
+    /// field is there. False for such an error.
+    @inline(never)
+    private func initializeAbsent(_ absent: UInt64, _ slots: UnsafeMutablePointer<Value>, _ plan: FlatDecodePlan.Record,
+                                  _ fields: UnsafePointer<FlatDecodePlan.Field>, present: UInt64) -> Bool {
+        var valid = true
+        var absent = absent
         while absent != 0 {
             let slot = absent.trailingZeroBitCount
             absent &= absent &- 1
-            let bit: UInt64 = 1 << UInt64(slot)
-            if plan.lists & bit != 0 { stack.initialize(base + slot, to: .list(.empty)); continue }
-            stack.initialize(base + slot, to: .absent)
+            let bit: UInt64 = 1 &<< UInt64(slot)
+            if plan.lists & bit != 0 { (slots + slot).initialize(to: .list(.empty)); continue }
+            (slots + slot).initialize(to: .absent)
             guard plan.required & bit != 0 else { continue }
             let unless = Int(fields[slot].requiredUnless)
             if unless >= 0 {
-                let other: UInt64 = 1 << UInt64(unless)
+                let other: UInt64 = 1 &<< UInt64(unless)
                 if present & other != 0 || (plan.lists & other != 0 && unless < slot) { continue }
             }
-            failed = true
+            valid = false
         }
-        return failed ? nil : stack.popRecord(from: base)
+        return valid
     }
 
-    /// At the first byte of a value; `.absent` for null; nil to give up.
-    @inline(__always)
-    private func fastValue(_ v: Int32, datedBy: Int32 = -1, _ c: inout FastCursor, _ stack: inout ValueStack) -> Value? {
-        let node = flat.values[Int(v)]
-        let first = c.bytes[c.index]
+    /// At a key's opening quote: the slot of the field it names, having moved past the key and
+    /// its colon; -1 for a field the record does not have; nil to give up.
+    @inline(always)
+    private func fieldSlot(_ fields: UnsafePointer<FlatDecodePlan.Field>, _ fieldCount: Int, trying predicted: Int,
+                           _ c: inout FastCursor) -> Int? {
+        // Writers keep the schema's order, so the field after the last one comes first, and in
+        // a compact line its key comes with its closing quote and colon: no search for the end.
+        if predicted < fieldCount, c.sees(fields[predicted].key, at: c.index + 1, in: flat.text) {
+            c.index += 1 + Int(fields[predicted].key.length)
+            return predicted
+        }
+        return searchFieldSlot(fields, fieldCount, &c)
+    }
+
+    /// `fieldSlot` for a key that is not the predicted one: a field left out, or out of order,
+    /// whitespace before the colon, or a field the schema does not have.
+    @inline(never)
+    private func searchFieldSlot(_ fields: UnsafePointer<FlatDecodePlan.Field>, _ fieldCount: Int, _ c: inout FastCursor) -> Int? {
+        let keyStart = c.index + 1
+        for slot in 0..<fieldCount where c.sees(fields[slot].key, at: keyStart, in: flat.text) {
+            c.index = keyStart + Int(fields[slot].key.length)
+            return slot
+        }
+        guard let keyEnd = c.plainEnd(from: keyStart), c.bytes[keyEnd] == quote else { return nil }
+        c.index = keyEnd + 1
+        guard c.nextByte() == UInt8(ascii: ":") else { return nil }
+        c.index += 1
+        let keyLength = keyEnd - keyStart
+        for slot in 0..<fieldCount {
+            let key = fields[slot].key
+            // The pattern is the name, its quote and colon.
+            if Int(key.length) - 2 == keyLength, sameBytes(flat.text + Int(key.start), c.bytes + keyStart, keyLength) { return slot }
+        }
+        return -1
+    }
+
+    /// Skips the value of a field the schema does not have; false when it is not valid JSON.
+    @inline(never)
+    private func skipValue(_ c: inout FastCursor) -> Bool {
+        var scanner = JSONScanner(UnsafeBufferPointer(start: c.bytes, count: c.count), maxDepth: JSONScanner.defaultMaxDepth - c.depth)
+        scanner.offset = c.index
+        do { try scanner.skipValue() } catch { return false }
+        c.index = scanner.offset
+        return true
+    }
+
+    /// At the first byte of a value, `first`; `.absent` for null; nil to give up. `v`: the
+    /// value's node, `node`, by its index.
+    @inline(always)
+    private func fastValue(_ node: FlatDecodePlan.ValueNode, _ v: Int32, datedBy: Int32 = -1, first: UInt8,
+                           _ c: inout FastCursor, _ stack: inout ValueStack) -> Value? {
         if first == UInt8(ascii: "n") { return c.consume("null") ? .absent : nil }
         switch node.kind {
         case .skippedString:
@@ -204,17 +274,8 @@ extension CaseDecoder {
             c.index += 12
             return .date(date)
         case .enumeration:
-            guard first == quote, let end = c.plainEnd(from: c.index + 1), c.bytes[end] == quote else { break }
-            let start = c.bytes + c.index + 1, length = end - c.index - 1
-            let e = flat.enumerations[Int(node.sub)]
-            let names = flat.enumNames.baseAddress! + Int(e.firstName), text = flat.text.baseAddress!
-            for k in 0..<Int(e.count) {
-                let name = names[k]
-                if Int(name.length) == length, sameBytes(text + Int(name.start), start, length) {
-                    c.index = end + 1
-                    return .enumCase(k)
-                }
-            }
+            guard first == quote, let k = enumCase(node.sub, &c) else { break }
+            return .enumCase(k)
         case .record:
             guard first == UInt8(ascii: "{") else { break }
             return fastRecord(node.sub, &c, &stack).map(Value.record)
@@ -227,23 +288,52 @@ extension CaseDecoder {
         return handOver(v, &c, &stack)
     }
 
+    /// At an enum value's opening quote: the case of enumeration `e` it names, having moved
+    /// past its closing quote; nil for any other string, and when fewer than 8 bytes are left
+    /// (the full reader reads it).
+    @inline(always)
+    private func enumCase(_ e: Int32, _ c: inout FastCursor) -> Int? {
+        let start = c.index + 1
+        guard c.count - start >= 8 else { return nil }
+        let enumeration = flat.enumerations[Int(e)]
+        let names = flat.enumNames + Int(enumeration.firstName)
+        let word = c.word(at: start)
+        var candidates = flat.enumBuckets[Int(enumeration.firstBucket) + Int(word & 31)]
+        while candidates != 0 {
+            let k = candidates.trailingZeroBitCount
+            candidates &= candidates &- 1
+            let name = names[k]
+            if word & name.mask == name.head, name.length <= 8 || c.sees(name, at: start, in: flat.text) {
+                c.index = start + Int(name.length)
+                return k
+            }
+        }
+        return nil
+    }
+
     /// At `[`. `datedBy`: the slot of the entries' date in a `dated by` list, else -1.
     private func fastList(_ element: Int32, datedBy: Int, _ c: inout FastCursor, _ stack: inout ValueStack) -> Value? {
         guard c.depth < JSONScanner.defaultMaxDepth else { return nil }
         c.depth += 1
         c.index += 1
+        let node = flat.values[Int(element)]
+        // The byte an entry mostly starts with (a bool's never comes).
+        let opener = node.kind == .record ? UInt8(ascii: "{") : node.kind == .list ? UInt8(ascii: "[") : quote
         let base = stack.count
-        guard let first = c.nextByte() else { return nil }
-        if first == UInt8(ascii: "]") {
+        guard var next = c.nextByte() else { return nil }
+        if next == UInt8(ascii: "]") {
             c.index += 1
         } else {
             while true {
-                guard let item = fastValue(element, &c, &stack), !item.isAbsent else { return nil }
+                guard let item = fastValue(node, element, first: next, &c, &stack), !item.isAbsent else { return nil }
                 if datedBy < 0 || !c.cut(item, datedBy) { stack.push(item) }
+                // In a compact line, mostly a comma and the next entry.
+                if c.sees(UInt8(ascii: ","), opener) { c.index += 1; next = opener; continue }
                 guard let delimiter = c.nextByte() else { return nil }
                 c.index += 1
                 if delimiter == UInt8(ascii: "]") { break }
                 guard delimiter == UInt8(ascii: ","), let following = c.nextByte(), following != UInt8(ascii: "]") else { return nil }
+                next = following
             }
         }
         c.depth -= 1

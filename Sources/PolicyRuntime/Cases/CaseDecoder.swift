@@ -395,7 +395,10 @@ struct ValueStack: ~Copyable {
 
     init(arena: CaseArena) {
         self.arena = arena
-        capacity = 256
+        // Records are made in the arena, so the stack holds only the entries of the lists being
+        // read. 32 values (768 bytes) come from the allocator's per-thread cache; a case with a
+        // longer list grows it once or twice.
+        capacity = 32
         base = .allocate(capacity: capacity)
     }
 
@@ -419,20 +422,6 @@ struct ValueStack: ~Copyable {
         base.deinitialize(count: count)
         count = 0
         arena.reset()
-    }
-
-    /// Room for `n` values, left uninitialised: each must be given a value with
-    /// `initialize(_:to:)` before the stack reads or frees it (growing the stack moves the bytes
-    /// of every slot, set or not, which is harmless). Returns the index of the first.
-    mutating func pushUninitialized(_ n: Int) -> Int {
-        reserve(n)
-        let first = count
-        count += n
-        return first
-    }
-
-    mutating func initialize(_ index: Int, to value: Value) {
-        (base + index).initialize(to: value)
     }
 
     /// `n` absent values; returns the index of the first.

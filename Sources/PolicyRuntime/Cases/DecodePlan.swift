@@ -154,17 +154,23 @@ func sameBytes(_ a: [UInt8], _ b: UnsafeBufferPointer<UInt8>) -> Bool {
     return a.withUnsafeBufferPointer { sameBytes($0.baseAddress!, y, b.count) }
 }
 
-/// Whether the `n` bytes at `a` and at `b` are equal, 8 at a time where they can be.
+/// Whether the `n` bytes at `a` and at `b` are equal, compared a word at a time: the last word
+/// (or half or quarter word, for fewer than 8 bytes) overlaps the one before instead of a loop
+/// over the bytes left.
 @inline(__always)
 func sameBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-    var k = 0
-    while k + 8 <= n {
-        if UnsafeRawPointer(a + k).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(b + k).loadUnaligned(as: UInt64.self) { return false }
-        k += 8
+    @inline(__always) func same<Word: FixedWidthInteger>(_ k: Int, _: Word.Type) -> Bool {
+        UnsafeRawPointer(a + k).loadUnaligned(as: Word.self) == UnsafeRawPointer(b + k).loadUnaligned(as: Word.self)
     }
-    while k < n {
-        if a[k] != b[k] { return false }
-        k += 1
+    if n >= 8 {
+        var k = 0
+        while k + 8 < n {
+            if !same(k, UInt64.self) { return false }
+            k += 8
+        }
+        return same(n - 8, UInt64.self)
     }
-    return true
+    if n >= 4 { return same(0, UInt32.self) && same(n - 4, UInt32.self) }
+    if n >= 2 { return same(0, UInt16.self) && same(n - 2, UInt16.self) }
+    return n == 0 || a.pointee == b.pointee
 }

@@ -12,21 +12,35 @@ final class FlatDecodePlan: @unchecked Sendable {
     /// What to do with one value. `sub` is the record for `.record`, the enumeration for
     /// `.enumeration` and the element's node for `.list`.
     struct ValueNode { var kind: Kind; var sub: Int32 }
-    /// `datedBy`: for a `dated by` list, the slot of its entries' date (else -1).
-    struct Field { var nameStart: Int32; var nameLength: Int32; var value: Int32; var requiredUnless: Int32; var datedBy: Int32 }
+    /// `key`: the name as it comes in a compact line, `name":`. `node`: what to do with the
+    /// value, which is `values[value]`. `datedBy`: for a `dated by` list, the slot of its
+    /// entries' date (else -1).
+    struct Field { var key: Pattern; var node: ValueNode; var value: Int32; var requiredUnless: Int32; var datedBy: Int32 }
     /// Fields `firstField ..< firstField + fieldCount`; bit masks by slot.
     struct Record { var firstField: Int32; var fieldCount: Int32; var lists: UInt64; var required: UInt64 }
-    /// Names `firstName ..< firstName + count` in `enumNames`.
-    struct Enumeration { var firstName: Int32; var count: Int32 }
-    struct Name { var start: Int32; var length: Int32 }
+    /// Names `firstName ..< firstName + count` in `enumNames`, each with its closing quote; its
+    /// cases by the first byte of their names from `firstBucket` on in `enumBuckets`.
+    struct Enumeration { var firstName: Int32; var firstBucket: Int32 }
 
-    let values: UnsafeMutableBufferPointer<ValueNode>
-    let fields: UnsafeMutableBufferPointer<Field>
-    let records: UnsafeMutableBufferPointer<Record>
-    let enumerations: UnsafeMutableBufferPointer<Enumeration>
-    let enumNames: UnsafeMutableBufferPointer<Name>
-    /// Field and enum names, back to back.
-    let text: UnsafeMutableBufferPointer<UInt8>
+    /// Bytes the fast reader looks for in the input, `start ..< start + length` in `text`. Also
+    /// as words (byte k in bits 8k ..< 8k + 8), so that a short name is matched with a single
+    /// comparison and most others with two: `head`, the first 8 bytes, zero-padded, with `mask`
+    /// keeping those that count; `tail`, for more than 8 bytes, the last 8.
+    struct Pattern { var start: Int32; var length: Int32; var head: UInt64; var mask: UInt64; var tail: UInt64 }
+
+    // Allocated once, at least one element each, so never nil.
+    let values: UnsafeMutablePointer<ValueNode>
+    let fields: UnsafeMutablePointer<Field>
+    let records: UnsafeMutablePointer<Record>
+    let enumerations: UnsafeMutablePointer<Enumeration>
+    let enumNames: UnsafeMutablePointer<Pattern>
+    /// Per enumeration, `bucketsPerEnumeration` buckets by the low 5 bits of a name's first byte
+    /// (which tell the lowercase letters apart): the cases whose names start so, one bit each.
+    /// So a string is compared only with the names that start as it does, mostly one.
+    let enumBuckets: UnsafeMutablePointer<UInt64>
+    static let bucketsPerEnumeration = 32
+    /// Field and enum names with what follows them, back to back.
+    let text: UnsafeMutablePointer<UInt8>
     /// Per value node, the plan the full reader takes when the fast reader hands a value over.
     let fullPlans: [ValuePlan]
     let root: Int32
@@ -37,12 +51,21 @@ final class FlatDecodePlan: @unchecked Sendable {
         self.stichtagSlot = stichtagSlot ?? -1
         var values: [ValueNode] = [], fullPlans: [ValuePlan] = []
         var fields: [Field] = [], records: [Record] = []
-        var enumerations: [Enumeration] = [], enumNames: [Name] = [], text: [UInt8] = []
+        var enumerations: [Enumeration] = [], enumNames: [Pattern] = [], enumBuckets: [UInt64] = [], text: [UInt8] = []
         var recordIndex: [ObjectIdentifier: Int32] = [:], enumIndex: [ObjectIdentifier: Int32] = [:]
 
-        func name(_ bytes: [UInt8]) -> Name {
+        /// `name` followed by `suffix`. Names are identifiers (`Lexer`): a JSON string holds one
+        /// without escapes, so its raw bytes are the name's bytes exactly.
+        func pattern(_ name: [UInt8], then suffix: String) -> Pattern {
+            precondition(!name.contains { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }, "a name that JSON must escape")
+            let bytes = name + Array(suffix.utf8)
+            func word(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+                bytes.enumerated().reduce(0) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) }
+            }
+            let head = bytes.prefix(8), mask: UInt64 = head.count == 8 ? ~0 : (1 << UInt64(8 * head.count)) - 1
             defer { text += bytes }
-            return Name(start: Int32(text.count), length: Int32(bytes.count))
+            return Pattern(start: Int32(text.count), length: Int32(bytes.count), head: word(head), mask: mask,
+                           tail: word(bytes.suffix(8)))
         }
         func record(_ p: RecordPlan) -> Int32 {
             if let i = recordIndex[ObjectIdentifier(p)] { return i }
@@ -51,11 +74,12 @@ final class FlatDecodePlan: @unchecked Sendable {
             records.append(Record(firstField: 0, fieldCount: 0, lists: 0, required: 0))
             // A record's fields are contiguous: reserved before inner records add theirs.
             let first = fields.count
-            fields += repeatElement(Field(nameStart: 0, nameLength: 0, value: 0, requiredUnless: -1, datedBy: -1), count: p.fields.count)
+            fields += repeatElement(Field(key: pattern([], then: ""), node: ValueNode(kind: .other, sub: 0), value: 0, requiredUnless: -1, datedBy: -1),
+                                    count: p.fields.count)
             var lists: UInt64 = 0, required: UInt64 = 0
             for (slot, f) in p.fields.enumerated() {
-                let n = name(f.name)
-                fields[first + slot] = Field(nameStart: n.start, nameLength: n.length, value: value(f.value),
+                let v = value(f.value)
+                fields[first + slot] = Field(key: pattern(f.name, then: "\":"), node: values[Int(v)], value: v,
                                              requiredUnless: Int32(f.requiredUnless ?? -1),
                                              datedBy: Int32(p.type.fields[slot].datedBy ?? -1))
                 if f.isList { lists |= 1 << UInt64(slot) }
@@ -68,8 +92,14 @@ final class FlatDecodePlan: @unchecked Sendable {
             if let i = enumIndex[ObjectIdentifier(e)] { return i }
             let i = Int32(enumerations.count)
             enumIndex[ObjectIdentifier(e)] = i
-            enumerations.append(Enumeration(firstName: Int32(enumNames.count), count: Int32(e.cases.count)))
-            for c in e.cases { enumNames.append(name(c)) }
+            enumerations.append(Enumeration(firstName: Int32(enumNames.count), firstBucket: Int32(enumBuckets.count)))
+            var buckets = [UInt64](repeating: 0, count: Self.bucketsPerEnumeration)
+            for (k, name) in e.cases.enumerated() {
+                let p = pattern(name, then: "\"")
+                enumNames.append(p)
+                buckets[Int(text[Int(p.start)] & 31)] |= 1 << UInt64(k)
+            }
+            enumBuckets += buckets
             return i
         }
         func value(_ v: ValuePlan) -> Int32 {
@@ -78,10 +108,11 @@ final class FlatDecodePlan: @unchecked Sendable {
             case .string(let keep): node = ValueNode(kind: keep ? .keptString : .skippedString, sub: 0)
             case .bool: node = ValueNode(kind: .bool, sub: 0)
             case .date: node = ValueNode(kind: .date, sub: 0)
-            case .enumeration(let e): node = ValueNode(kind: .enumeration, sub: enumeration(e))
+            // An enumeration with more cases than a bucket has bits is left to the full reader.
+            case .enumeration(let e) where e.cases.count <= 64: node = ValueNode(kind: .enumeration, sub: enumeration(e))
             case .record(let r): node = ValueNode(kind: .record, sub: record(r))
             case .list(let element): node = ValueNode(kind: .list, sub: value(element))
-            case .integer, .decimal, .unsupported: node = ValueNode(kind: .other, sub: 0)
+            case .integer, .decimal, .enumeration, .unsupported: node = ValueNode(kind: .other, sub: 0)
             }
             values.append(node)
             fullPlans.append(v)
@@ -94,21 +125,22 @@ final class FlatDecodePlan: @unchecked Sendable {
         self.records = .copying(records)
         self.enumerations = .copying(enumerations)
         self.enumNames = .copying(enumNames)
+        self.enumBuckets = .copying(enumBuckets)
         self.text = .copying(text)
         self.fullPlans = fullPlans
     }
 
     deinit {
         values.deallocate(); fields.deallocate(); records.deallocate()
-        enumerations.deallocate(); enumNames.deallocate(); text.deallocate()
+        enumerations.deallocate(); enumNames.deallocate(); enumBuckets.deallocate(); text.deallocate()
     }
 }
 
-extension UnsafeMutableBufferPointer {
-    /// A new allocation holding `elements` (at least one slot, so the base is never nil).
-    static func copying(_ elements: [Element]) -> UnsafeMutableBufferPointer<Element> {
-        let buffer = UnsafeMutableBufferPointer<Element>.allocate(capacity: Swift.max(elements.count, 1))
-        _ = buffer.initialize(from: elements)
-        return UnsafeMutableBufferPointer(rebasing: buffer[0..<elements.count])
+extension UnsafeMutablePointer {
+    /// A new allocation holding `elements` (at least one slot, so there is one to point to).
+    static func copying(_ elements: [Pointee]) -> UnsafeMutablePointer<Pointee> {
+        let pointer = UnsafeMutablePointer<Pointee>.allocate(capacity: Swift.max(elements.count, 1))
+        pointer.initialize(from: elements, count: elements.count)
+        return pointer
     }
 }

@@ -93,9 +93,9 @@ enum ReportCommand {
     }
 }
 
-/// Reads JSON Lines in blocks and hands each block's lines to every core; each worker fills its
-/// own partial aggregate over a contiguous slice, and the partials are merged (sums only), so the
-/// report is the same for any number of workers. Memory holds one block and the aggregates.
+/// Reads JSON Lines in blocks and hands the blocks to every core; each worker fills a partial
+/// aggregate over a block, and the partials are merged (sums only), so the report is the same
+/// for any number of workers. Memory holds a few blocks and the aggregates.
 struct ReportRunner {
     let builder: ReportBuilder
     let workers: Int

@@ -21,15 +21,17 @@ final class CaseloadInputTests: XCTestCase {
         return lines.map { String(decoding: $0.last == 0x0D ? $0.dropLast() : $0, as: UTF8.self) }
     }
 
-    /// Reads `input` with `forEachBlock`; the lines with their numbers, in the order collected.
-    static func read(_ input: FileHandle, workers: Int, blockBytes: Int) -> (lines: [String], numbers: [Int]) {
+    /// Reads `input` with `forEachBlock`; the lines with their numbers, in the order collected,
+    /// and the number of lines the workers' accumulators counted.
+    static func read(_ input: FileHandle, workers: Int, blockBytes: Int) -> (lines: [String], numbers: [Int], counted: Int) {
         var lines: [String] = [], numbers: [Int] = []
-        JSONLinesInput.forEachBlock(of: input, workers: workers, blockBytes: blockBytes, process: { block in
-            block.map { (String(decoding: $0.0, as: UTF8.self), $0.1) }
+        let counts = JSONLinesInput.forEachBlock(of: input, workers: workers, blockBytes: blockBytes, accumulator: { 0 }, process: { block, count in
+            count += block.count
+            return block.map { (String(decoding: $0.0, as: UTF8.self), $0.1) }
         }, collect: { block in
             for (line, number) in block { lines.append(line); numbers.append(number) }
         })
-        return (lines, numbers)
+        return (lines, numbers, counts.reduce(0, +))
     }
 
     func temporaryFile(_ contents: String) throws -> URL {
@@ -65,6 +67,8 @@ final class CaseloadInputTests: XCTestCase {
                     XCTAssertEqual(streamed.lines, expected, "streamed, " + what)
                     XCTAssertEqual(mapped.numbers, Array(1..<expected.count + 1), what)
                     XCTAssertEqual(streamed.numbers, mapped.numbers, what)
+                    XCTAssertEqual(mapped.counted, expected.count, what)
+                    XCTAssertEqual(streamed.counted, expected.count, what)
                 }
             }
         }

@@ -40,33 +40,40 @@ enum JSONLinesInput {
     }
 
     /// Calls `process` for every block of lines, in order, on up to `workers` threads, and hands
-    /// the blocks' partial results to `collect` in line order, on this thread.
+    /// the blocks' partial results to `collect` in line order, on this thread. What need not be
+    /// in order (sums) goes into the worker's own accumulator instead, made by `accumulator`:
+    /// merging per block would cost the collecting thread as much as a few cases per line.
+    /// Returns the workers' accumulators (at least one).
     ///
     /// A caseload file is mapped into memory and read in place when it is a regular file;
     /// standard input (which may be a file read from the middle) and anything else (a pipe, a
     /// FIFO) are read into buffers. With one worker everything happens on this thread. With
     /// several, the workers split their own blocks into lines, so this thread only hands out
     /// blocks and collects results (`LinePipeline`).
-    static func forEachBlock<Partial: Sendable>(of input: FileHandle, workers: Int, blockBytes: Int = blockBytes,
-                                                process: @escaping @Sendable (_ lines: NumberedLines) -> Partial,
-                                                collect: (Partial) -> Void) {
+    static func forEachBlock<Partial: Sendable, Accumulator: Sendable>(
+        of input: FileHandle, workers: Int, blockBytes: Int = blockBytes,
+        accumulator: @escaping @Sendable () -> Accumulator,
+        process: @escaping @Sendable (_ lines: NumberedLines, _ sums: inout Accumulator) -> Partial,
+        collect: (Partial) -> Void
+    ) -> [Accumulator] {
         let mapped = input === FileHandle.standardInput ? nil : MappedCaseload(input.fileDescriptor, blockBytes: blockBytes)
         let blocks: any CaseloadBlocks = mapped ?? StreamedCaseload(input.fileDescriptor, blockBytes: blockBytes)
         if workers <= 1 {
+            var sums = accumulator()
             var lines: [UnsafeBufferPointer<UInt8>] = []
             var firstNumber = 1
             while let block = blocks.next() {
                 split(block, into: &lines)
-                collect(process(NumberedLines(lines: lines, firstNumber: firstNumber)))
+                collect(process(NumberedLines(lines: lines, firstNumber: firstNumber), &sums))
                 firstNumber += lines.count
                 blocks.release(block)
             }
-            return
+            return [sums]
         }
-        let pipeline = LinePipeline(workers: workers, process: process)
+        let pipeline = LinePipeline(workers: workers, accumulator: accumulator, process: process)
         // Two blocks per worker: when a worker finishes one, the next is already waiting.
         let depth = 2 * workers
-        var inFlight: [LinePipeline<Partial>.Job] = []   // oldest first
+        var inFlight: [LinePipeline<Partial, Accumulator>.Job] = []   // oldest first
         func finishOldest() {
             let job = inFlight.removeFirst()
             collect(job.wait())
@@ -77,7 +84,7 @@ enum JSONLinesInput {
             inFlight.append(pipeline.submit(block))
         }
         while !inFlight.isEmpty { finishOldest() }
-        pipeline.finish()
+        return pipeline.finish()
     }
 
     /// Splits a block into its lines. This is where a line is defined, for every way of

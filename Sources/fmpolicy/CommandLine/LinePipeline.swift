@@ -2,8 +2,9 @@ import Foundation
 
 /// The worker threads of a caseload run. Each takes the oldest waiting block, splits it into
 /// lines, numbers them (the block before must have been split: its lines come first) and
-/// processes them; the reading thread only submits blocks and waits for their results in order.
-final class LinePipeline<Partial: Sendable>: @unchecked Sendable {   // shared state behind `state`
+/// processes them into its own accumulator; the reading thread only submits blocks and waits
+/// for their results in order.
+final class LinePipeline<Partial: Sendable, Accumulator: Sendable>: @unchecked Sendable {   // shared state behind `state`
     /// A block on its way through the pipeline.
     final class Job: @unchecked Sendable {   // `partial` is written before `done` is signalled, read after
         let block: CaseloadBlock
@@ -25,7 +26,8 @@ final class LinePipeline<Partial: Sendable>: @unchecked Sendable {   // shared s
     }
 
     private let workers: Int
-    private let process: @Sendable (NumberedLines) -> Partial
+    private let accumulator: @Sendable () -> Accumulator
+    private let process: @Sendable (NumberedLines, inout Accumulator) -> Partial
     private let state = NSCondition()
     // Guarded by `state`:
     private var waiting: [Job] = []   // submitted, not yet taken; oldest first
@@ -34,11 +36,13 @@ final class LinePipeline<Partial: Sendable>: @unchecked Sendable {   // shared s
     /// Blocks numbered so far, and the number of the next block's first line.
     private var numbered = 0
     private var nextLineNumber = 1
-    /// Workers that have ended.
-    private var ended = 0
+    /// The accumulators of the workers that have ended.
+    private var finished: [Accumulator] = []
 
-    init(workers: Int, process: @escaping @Sendable (NumberedLines) -> Partial) {
+    init(workers: Int, accumulator: @escaping @Sendable () -> Accumulator,
+         process: @escaping @Sendable (NumberedLines, inout Accumulator) -> Partial) {
         self.workers = workers
+        self.accumulator = accumulator
         self.process = process
         for _ in 0..<workers { Thread { [self] in work() }.start() }
     }
@@ -53,25 +57,27 @@ final class LinePipeline<Partial: Sendable>: @unchecked Sendable {   // shared s
         return job
     }
 
-    /// No more blocks: waits for the workers to take the waiting ones and end.
-    func finish() {
+    /// No more blocks: waits for the workers to take the waiting ones and end; their accumulators.
+    func finish() -> [Accumulator] {
         state.lock()
         defer { state.unlock() }
         closed = true
         state.broadcast()
-        while ended < workers { state.wait() }
+        while finished.count < workers { state.wait() }
+        return finished
     }
 
     private func work() {
+        var sums = accumulator()
         var lines: [UnsafeBufferPointer<UInt8>] = []
         while let job = take() {
             JSONLinesInput.split(job.block, into: &lines)
             let firstNumber = number(job, lineCount: lines.count)
-            job.partial = process(NumberedLines(lines: lines, firstNumber: firstNumber))
+            job.partial = process(NumberedLines(lines: lines, firstNumber: firstNumber), &sums)
             job.done.signal()
         }
         state.lock()
-        ended += 1
+        finished.append(sums)
         state.broadcast()
         state.unlock()
     }

@@ -40,35 +40,43 @@ struct BatchRunner {
 
     /// Runs the whole input; returns the statistics and the caseload tally.
     func run(input: FileHandle, output: Output, progress: Bool) -> (RunStatistics, CaseloadTally) {
-        var statistics = RunStatistics()
-        var tally = CaseloadTally()
         let started = DispatchTime.now()
         var lastProgress = started
+        var linesWritten = 0
         let stream = self.stream
-        JSONLinesInput.forEachBlock(of: input, workers: workers, process: { lines in
+        let sums = JSONLinesInput.forEachBlock(of: input, workers: workers, accumulator: { Sums() }, process: { lines, sums in
             var out: [UInt8] = []
             out.reserveCapacity(lines.count * 256)
-            var stats = RunStatistics()
-            var partial = CaseloadTally()
             for (line, number) in lines {
-                stream.check(line: line, number: number, into: &out, statistics: &stats, tally: &partial)
+                stream.check(line: line, number: number, into: &out, statistics: &sums.statistics, tally: &sums.tally)
                 out.append(0x0A)
             }
-            return (out, stats, partial)
-        }, collect: { (out: [UInt8], stats: RunStatistics, partial: CaseloadTally) in
+            return (out, lines.count)
+        }, collect: { (out: [UInt8], lines: Int) in
             out.withUnsafeBytes { output.handle.write(Data($0)) }
-            statistics.merge(stats)
-            tally.merge(partial)
+            linesWritten += lines
             if progress {
                 let now = DispatchTime.now()
                 if now.uptimeNanoseconds - started.uptimeNanoseconds > 1_000_000_000,
                    now.uptimeNanoseconds - lastProgress.uptimeNanoseconds > 250_000_000 {
                     lastProgress = now
-                    Terminal.err("\r\(statistics.lines) lines checked…")
+                    Terminal.err("\r\(linesWritten) lines checked…")
                 }
             }
         })
-        if progress, statistics.lines > 0 { Terminal.err("\r") }
+        if progress, linesWritten > 0 { Terminal.err("\r") }
+        // Into the first worker's sums: with one worker there is nothing to merge.
+        var (statistics, tally) = (sums[0].statistics, sums[0].tally)
+        for worker in sums.dropFirst() {
+            statistics.merge(worker.statistics)
+            tally.merge(worker.tally)
+        }
         return (statistics, tally)
+    }
+
+    /// A worker's sums over all the blocks it checked.
+    private struct Sums: Sendable {
+        var statistics = RunStatistics()
+        var tally = CaseloadTally()
     }
 }

@@ -28,7 +28,7 @@ final class CaseloadInputTests: XCTestCase {
         let counts = JSONLinesInput.forEachBlock(of: input, workers: workers, blockBytes: blockBytes, accumulator: { 0 }, process: { block, count in
             count += block.count
             return block.map { (String(decoding: $0.0, as: UTF8.self), $0.1) }
-        }, collect: { block in
+        }, collect: { (block: inout [(String, Int)]) in
             for (line, number) in block { lines.append(line); numbers.append(number) }
         })
         return (lines, numbers, counts.reduce(0, +))

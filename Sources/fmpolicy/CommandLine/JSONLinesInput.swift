@@ -40,7 +40,8 @@ enum JSONLinesInput {
     }
 
     /// Calls `process` for every block of lines, in order, on up to `workers` threads, and hands
-    /// the blocks' partial results to `collect` in line order, on this thread. What need not be
+    /// the blocks' partial results to `collect` in line order, on this thread (`inout`, so that
+    /// `collect` can keep a partial's buffers for later blocks without copying). What need not be
     /// in order (sums) goes into the worker's own accumulator instead, made by `accumulator`:
     /// merging per block would cost the collecting thread as much as a few cases per line.
     /// Returns the workers' accumulators (at least one).
@@ -54,7 +55,7 @@ enum JSONLinesInput {
         of input: FileHandle, workers: Int, blockBytes: Int = blockBytes,
         accumulator: @escaping @Sendable () -> Accumulator,
         process: @escaping @Sendable (_ lines: NumberedLines, _ sums: inout Accumulator) -> Partial,
-        collect: (Partial) -> Void
+        collect: (inout Partial) -> Void
     ) -> [Accumulator] {
         let mapped = input === FileHandle.standardInput ? nil : MappedCaseload(input.fileDescriptor, blockBytes: blockBytes)
         let blocks: any CaseloadBlocks = mapped ?? StreamedCaseload(input.fileDescriptor, blockBytes: blockBytes)
@@ -64,7 +65,8 @@ enum JSONLinesInput {
             var firstNumber = 1
             while let block = blocks.next() {
                 split(block, into: &lines)
-                collect(process(NumberedLines(lines: lines, firstNumber: firstNumber), &sums))
+                var partial = process(NumberedLines(lines: lines, firstNumber: firstNumber), &sums)
+                collect(&partial)
                 firstNumber += lines.count
                 blocks.release(block)
             }
@@ -76,7 +78,8 @@ enum JSONLinesInput {
         var inFlight: [LinePipeline<Partial, Accumulator>.Job] = []   // oldest first
         func finishOldest() {
             let job = inFlight.removeFirst()
-            collect(job.wait())
+            var partial = job.wait()
+            collect(&partial)
             blocks.release(job.block)
         }
         while let block = blocks.next() {

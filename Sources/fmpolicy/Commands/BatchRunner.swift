@@ -44,17 +44,19 @@ struct BatchRunner {
         var lastProgress = started
         var linesWritten = 0
         let stream = self.stream
+        let buffers = OutputBuffers()
         let sums = JSONLinesInput.forEachBlock(of: input, workers: workers, accumulator: { Sums() }, process: { lines, sums in
-            var out: [UInt8] = []
-            out.reserveCapacity(lines.count * 256)
+            var out = buffers.take()
             for (line, number) in lines {
                 stream.check(line: line, number: number, into: &out, statistics: &sums.statistics, tally: &sums.tally)
                 out.append(0x0A)
             }
             return (out, lines.count)
-        }, collect: { (out: [UInt8], lines: Int) in
-            out.withUnsafeBytes { output.handle.write(Data($0)) }
-            linesWritten += lines
+        }, collect: { (block: inout (out: [UInt8], lines: Int)) in
+            // What `FileHandle.write(_: Data)` does, without first copying the block into a `Data`.
+            try! output.handle.write(contentsOf: block.out)
+            buffers.keep(&block.out)
+            linesWritten += block.lines
             if progress {
                 let now = DispatchTime.now()
                 if now.uptimeNanoseconds - started.uptimeNanoseconds > 1_000_000_000,
@@ -78,5 +80,26 @@ struct BatchRunner {
     private struct Sums: Sendable {
         var statistics = RunStatistics()
         var tally = CaseloadTally()
+    }
+}
+
+/// Output buffers of written blocks, for later blocks to write into: a run reuses a few
+/// buffers instead of allocating (and faulting in) one per block.
+private final class OutputBuffers: @unchecked Sendable {   // `spare` behind `lock`
+    private let lock = NSLock()
+    private var spare: [[UInt8]] = []
+
+    /// An empty buffer, with the capacity of an earlier block's output when there is one.
+    func take() -> [UInt8] {
+        var buffer = lock.withLock { spare.popLast() } ?? []
+        buffer.removeAll(keepingCapacity: true)   // no copy: `keep` left no other reference
+        return buffer
+    }
+
+    /// Takes a written block's buffer for a later block, leaving an empty one in its place.
+    func keep(_ buffer: inout [UInt8]) {
+        var written: [UInt8] = []
+        swap(&written, &buffer)
+        lock.withLock { spare.append(written) }
     }
 }

@@ -46,7 +46,9 @@ public struct CaseStream: Sendable {
 
     /// What one worker reuses from case to case, so that checking a case allocates next to
     /// nothing: the evaluator's memory, and the findings and message bytes of the line being written.
-    public struct Workspace {
+    /// Unchecked `Sendable`: a workspace goes with its worker from thread to thread, and is
+    /// never used by two at once.
+    public struct Workspace: @unchecked Sendable {
         var evaluator: Evaluator?
         var fired: [CaseLineWriter.Fired] = []
         var messages: [UInt8] = []

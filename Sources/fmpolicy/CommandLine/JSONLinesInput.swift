@@ -1,14 +1,15 @@
-import Dispatch
 import Foundation
 import PolicyLang
 import PolicyRuntime
 
-/// Reading a caseload: JSON Lines in blocks, each block's lines split over the cores.
+/// Reading a caseload: JSON Lines in blocks of whole lines, the blocks spread over the cores.
 /// `check` and `report` both read this way, so a caseload is read the same for both:
-/// CRLF ignored, a last line without a line break still a line, memory one block at a time.
+/// CRLF ignored, a last line without a line break still a line, memory a few blocks at a time.
 enum JSONLinesInput {
-    /// Lines handed to the workers at a time.
-    static let blockLines = 1024
+    /// Bytes per block (a block then runs on to the end of its last line): large enough that
+    /// handing a block to a worker costs nothing next to checking it, small enough that the
+    /// last block does not keep one core busy while the others wait.
+    static let blockBytes = 1 << 20
 
     /// Opens a caseload (`-` is standard input), or says why it cannot.
     static func open(_ path: String) -> FileHandle? {
@@ -38,100 +39,84 @@ enum JSONLinesInput {
         }
     }
 
-    /// Calls `process` for every line, in order, on up to `workers` threads. `process` gets a
-    /// block of lines as (line bytes without line break, line number) pairs and returns that
-    /// block's partial result; `collect` receives the partials in line order, on this thread.
+    /// Calls `process` for every block of lines, in order, on up to `workers` threads, and hands
+    /// the blocks' partial results to `collect` in line order, on this thread (`inout`, so that
+    /// `collect` can keep a partial's buffers for later blocks without copying). What need not be
+    /// in order (sums) goes into the worker's own accumulator instead, made by `accumulator`:
+    /// merging per block would cost the collecting thread as much as a few cases per line.
+    /// Returns the workers' accumulators (at least one).
     ///
-    /// With several workers the blocks form a pipeline: while the workers check one block each,
-    /// this thread reads and splits the next and writes out the finished ones in order, so
-    /// reading and writing do not hold up the cores (a barrier per block left a core idle
-    /// for about a third of the run).
-    static func forEachBlock<Partial>(of input: FileHandle, workers: Int,
-                                      process: @escaping @Sendable (_ lines: [(UnsafeBufferPointer<UInt8>, Int)]) -> Partial,
-                                      collect: (Partial) -> Void) {
-        var pending: [UInt8] = []
-        var scratch = [UInt8](repeating: 0, count: 4 << 20)
-        var lineNumber = 0
-        var atEnd = false
-        var inFlight: [PendingBlock<Partial>] = []   // oldest first
-        while !atEnd {
-            // Fill until a block of lines is ready or the input ends.
-            var lineEnds: [Int] = []
-            var scanFrom = 0
-            while lineEnds.count < blockLines {
-                let nl = pending.withUnsafeBufferPointer { b -> Int? in
-                    guard scanFrom < b.count, let base = b.baseAddress,
-                          let hit = memchr(base + scanFrom, 0x0A, b.count - scanFrom) else { return nil }
-                    return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                }
-                if let nl {
-                    lineEnds.append(nl)
-                    scanFrom = nl + 1
-                    continue
-                }
-                if !readChunk(input, into: &pending, scratch: &scratch) { atEnd = true; break }
+    /// A caseload file is mapped into memory and read in place when it is a regular file;
+    /// standard input (which may be a file read from the middle) and anything else (a pipe, a
+    /// FIFO) are read into buffers. With one worker everything happens on this thread. With
+    /// several, the workers split their own blocks into lines, so this thread only hands out
+    /// blocks and collects results (`LinePipeline`).
+    static func forEachBlock<Partial: Sendable, Accumulator: Sendable>(
+        of input: FileHandle, workers: Int, blockBytes: Int = blockBytes,
+        accumulator: @escaping @Sendable () -> Accumulator,
+        process: @escaping @Sendable (_ lines: NumberedLines, _ sums: inout Accumulator) -> Partial,
+        collect: (inout Partial) -> Void
+    ) -> [Accumulator] {
+        let mapped = input === FileHandle.standardInput ? nil : MappedCaseload(input.fileDescriptor, blockBytes: blockBytes)
+        let blocks: any CaseloadBlocks = mapped ?? StreamedCaseload(input.fileDescriptor, blockBytes: blockBytes)
+        if workers <= 1 {
+            var sums = accumulator()
+            var lines: [UnsafeBufferPointer<UInt8>] = []
+            var firstNumber = 1
+            while let block = blocks.next() {
+                split(block, into: &lines)
+                var partial = process(NumberedLines(lines: lines, firstNumber: firstNumber), &sums)
+                collect(&partial)
+                firstNumber += lines.count
+                blocks.release(block)
             }
-            var ranges: [Range<Int>] = []
-            var from = 0
-            for e in lineEnds { ranges.append(from..<e); from = e + 1 }
-            // A last line without a line break is still a line.
-            if atEnd, from < pending.count { ranges.append(from..<pending.count); from = pending.count }
-            if ranges.isEmpty { break }
-            let first = lineNumber + 1
-            lineNumber += ranges.count
-            if workers <= 1 {
-                pending.withUnsafeBufferPointer { collect(process(lines(of: $0, ranges, firstNumber: first))) }
-            } else {
-                if inFlight.count >= workers { collect(inFlight.removeFirst().wait()) }
-                inFlight.append(PendingBlock(bytes: Array(pending[0..<from]), ranges: ranges, firstNumber: first, process: process))
-            }
-            pending.removeFirst(from)
+            return [sums]
         }
-        for block in inFlight { collect(block.wait()) }
+        let pipeline = LinePipeline(workers: workers, accumulator: accumulator, process: process)
+        // Two blocks per worker: when a worker finishes one, the next is already waiting.
+        let depth = 2 * workers
+        var inFlight: [LinePipeline<Partial, Accumulator>.Job] = []   // oldest first
+        func finishOldest() {
+            let job = inFlight.removeFirst()
+            var partial = job.wait()
+            collect(&partial)
+            blocks.release(job.block)
+        }
+        while let block = blocks.next() {
+            if inFlight.count == depth { finishOldest() }
+            inFlight.append(pipeline.submit(block))
+        }
+        while !inFlight.isEmpty { finishOldest() }
+        return pipeline.finish()
     }
 
-    /// The lines of a block, a CR before the line break dropped.
-    static func lines(of bytes: UnsafeBufferPointer<UInt8>, _ ranges: [Range<Int>], firstNumber: Int) -> [(UnsafeBufferPointer<UInt8>, Int)] {
-        var lines: [(UnsafeBufferPointer<UInt8>, Int)] = []
-        lines.reserveCapacity(ranges.count)
-        for (i, range) in ranges.enumerated() {
-            var r = range
-            if r.upperBound > r.lowerBound, bytes[r.upperBound - 1] == 0x0D { r = r.lowerBound..<(r.upperBound - 1) }   // CRLF
-            lines.append((UnsafeBufferPointer(rebasing: bytes[r]), firstNumber + i))
-        }
-        return lines
-    }
-
-    /// Appends what one `read` gives; false at the end of the input. The scratch buffer is
-    /// allocated once per run, not per read.
-    static func readChunk(_ input: FileHandle, into buffer: inout [UInt8], scratch: inout [UInt8]) -> Bool {
-        while true {
-            let n = scratch.withUnsafeMutableBufferPointer { read(input.fileDescriptor, $0.baseAddress!, $0.count) }
-            if n > 0 { buffer.append(contentsOf: scratch[0..<n]); return true }
-            if n < 0, errno == EINTR { continue }
-            return false
+    /// Splits a block into its lines. This is where a line is defined, for every way of
+    /// reading: it ends at a line feed, a CR before the line feed is dropped, and a last line
+    /// without a line break is still a line (a block ends just after a line feed or at the end
+    /// of the input, so that is the caseload's last line). `lines` is reused, not reallocated.
+    static func split(_ block: CaseloadBlock, into lines: inout [UnsafeBufferPointer<UInt8>]) {
+        lines.removeAll(keepingCapacity: true)
+        let bytes = block.bytes
+        guard let base = bytes.baseAddress else { return }
+        var start = 0
+        while start < bytes.count {
+            // The line feed ending this line, or the end of the block.
+            let end = memchr(base + start, 0x0A, bytes.count - start).map { UnsafeRawPointer(base).distance(to: $0) } ?? bytes.count
+            let contentEnd = end > start && bytes[end - 1] == 0x0D ? end - 1 : end
+            lines.append(UnsafeBufferPointer(rebasing: bytes[start..<contentEnd]))
+            start = end + 1
         }
     }
 }
 
-/// One block being checked on a worker thread: it owns a copy of its bytes, so the reader can
-/// go on to the next block at once.
-private final class PendingBlock<Partial>: @unchecked Sendable {
-    // Written once by the worker before `done` is signalled, read only after waiting for it.
-    private var result: Partial?
-    private let done = DispatchSemaphore(value: 0)
+/// A block's lines, each with its number in the caseload (from 1).
+struct NumberedLines: Sequence {
+    let lines: [UnsafeBufferPointer<UInt8>]
+    let firstNumber: Int
 
-    init(bytes: [UInt8], ranges: [Range<Int>], firstNumber: Int,
-         process: @escaping @Sendable ([(UnsafeBufferPointer<UInt8>, Int)]) -> Partial) {
-        DispatchQueue.global().async { [self] in
-            result = bytes.withUnsafeBufferPointer { process(JSONLinesInput.lines(of: $0, ranges, firstNumber: firstNumber)) }
-            done.signal()
-        }
-    }
+    var count: Int { lines.count }
 
-    /// The block's partial result, once its worker is done.
-    func wait() -> Partial {
-        done.wait()
-        return result!
+    func makeIterator() -> Zip2Sequence<[UnsafeBufferPointer<UInt8>], PartialRangeFrom<Int>>.Iterator {
+        zip(lines, firstNumber...).makeIterator()
     }
 }

@@ -40,36 +40,69 @@ struct BatchRunner {
 
     /// Runs the whole input; returns the statistics and the caseload tally.
     func run(input: FileHandle, output: Output, progress: Bool) -> (RunStatistics, CaseloadTally) {
-        var statistics = RunStatistics()
-        var tally = CaseloadTally()
         let started = DispatchTime.now()
         var lastProgress = started
+        var linesWritten = 0
         let stream = self.stream
-        JSONLinesInput.forEachBlock(of: input, workers: workers, process: { lines in
-            var out: [UInt8] = []
-            out.reserveCapacity(lines.count * 256)
-            var stats = RunStatistics()
-            var partial = CaseloadTally()
-            var workspace = CaseStream.Workspace()
+        let buffers = OutputBuffers()
+        let sums = JSONLinesInput.forEachBlock(of: input, workers: workers, accumulator: { Sums() }, process: { lines, sums in
+            var out = buffers.take()
             for (line, number) in lines {
-                stream.check(line: line, number: number, into: &out, statistics: &stats, tally: &partial, workspace: &workspace)
+                stream.check(line: line, number: number, into: &out, statistics: &sums.statistics, tally: &sums.tally,
+                             workspace: &sums.workspace)
                 out.append(0x0A)
             }
-            return (out, stats, partial)
-        }, collect: { (out: [UInt8], stats: RunStatistics, partial: CaseloadTally) in
-            out.withUnsafeBytes { output.handle.write(Data($0)) }
-            statistics.merge(stats)
-            tally.merge(partial)
+            return (out, lines.count)
+        }, collect: { (block: inout (out: [UInt8], lines: Int)) in
+            // What `FileHandle.write(_: Data)` does, without first copying the block into a `Data`.
+            try! output.handle.write(contentsOf: block.out)
+            buffers.keep(&block.out)
+            linesWritten += block.lines
             if progress {
                 let now = DispatchTime.now()
                 if now.uptimeNanoseconds - started.uptimeNanoseconds > 1_000_000_000,
                    now.uptimeNanoseconds - lastProgress.uptimeNanoseconds > 250_000_000 {
                     lastProgress = now
-                    Terminal.err("\r\(statistics.lines) lines checked…")
+                    Terminal.err("\r\(linesWritten) lines checked…")
                 }
             }
         })
-        if progress, statistics.lines > 0 { Terminal.err("\r") }
+        if progress, linesWritten > 0 { Terminal.err("\r") }
+        // Into the first worker's sums: with one worker there is nothing to merge.
+        var (statistics, tally) = (sums[0].statistics, sums[0].tally)
+        for worker in sums.dropFirst() {
+            statistics.merge(worker.statistics)
+            tally.merge(worker.tally)
+        }
         return (statistics, tally)
+    }
+
+    /// A worker's sums over all the blocks it checked.
+    private struct Sums: Sendable {
+        var statistics = RunStatistics()
+        var tally = CaseloadTally()
+        /// Not a sum: what the worker reuses from case to case.
+        var workspace = CaseStream.Workspace()
+    }
+}
+
+/// Output buffers of written blocks, for later blocks to write into: a run reuses a few
+/// buffers instead of allocating (and faulting in) one per block.
+private final class OutputBuffers: @unchecked Sendable {   // `spare` behind `lock`
+    private let lock = NSLock()
+    private var spare: [[UInt8]] = []
+
+    /// An empty buffer, with the capacity of an earlier block's output when there is one.
+    func take() -> [UInt8] {
+        var buffer = lock.withLock { spare.popLast() } ?? []
+        buffer.removeAll(keepingCapacity: true)   // no copy: `keep` left no other reference
+        return buffer
+    }
+
+    /// Takes a written block's buffer for a later block, leaving an empty one in its place.
+    func keep(_ buffer: inout [UInt8]) {
+        var written: [UInt8] = []
+        swap(&written, &buffer)
+        lock.withLock { spare.append(written) }
     }
 }

@@ -93,20 +93,17 @@ enum ReportCommand {
     }
 }
 
-/// Reads JSON Lines in blocks and hands each block's lines to every core; each worker fills its
-/// own partial aggregate over a contiguous slice, and the partials are merged (sums only), so the
-/// report is the same for any number of workers. Memory holds one block and the aggregates.
+/// Reads JSON Lines in blocks and hands the blocks to every core; each worker fills its own
+/// partial aggregate, and the partials are merged (sums only), so the report is the same for
+/// any number of workers. Memory holds a few blocks and the aggregates.
 struct ReportRunner {
     let builder: ReportBuilder
     let workers: Int
     func run(input: FileHandle) -> ReportAggregate {
-        var total = ReportAggregate()
         let builder = self.builder
-        JSONLinesInput.forEachBlock(of: input, workers: workers, process: { lines in
-            var partial = ReportAggregate()
+        let partials = JSONLinesInput.forEachBlock(of: input, workers: workers, accumulator: { ReportAggregate() }, process: { lines, partial in
             for (line, _) in lines { builder.add(line: line, to: &partial) }
-            return partial
-        }, collect: { total.merge($0) })
-        return total
+        }, collect: { _ in })
+        return partials.dropFirst().reduce(into: partials[0]) { $0.merge($1) }
     }
 }

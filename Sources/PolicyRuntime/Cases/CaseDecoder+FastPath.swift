@@ -108,21 +108,25 @@ extension CaseDecoder {
         var c = FastCursor(bytes: base, count: buffer.count, index: bom ? 3 : 0)
         c.cutoff = cutting ? asOf : nil
         c.cutoffFromCase = cutting && asOf == nil
-        guard c.nextByte() == UInt8(ascii: "{"), let record = fastRecord(flat.root, &c, &stack) else { return nil }
+        guard c.nextByte() == UInt8(ascii: "{"), let record = flat.fastRecord(flat.root, &c, &stack) else { return nil }
         c.skipWhitespace()
         guard c.index == c.count else { return nil }
         return (record, c.readUncut ? nil : c.cutoff)
     }
+}
 
+// The steps of the fast reader are the flat plan's own, so that its loops hold one reference
+// (the plan) where the decoder would bring all of its fields along to every call.
+extension FlatDecodePlan {
     /// At `{`.
-    private func fastRecord(_ r: Int32, _ c: inout FastCursor, _ stack: inout ValueStack) -> RecordValue? {
+    func fastRecord(_ r: Int32, _ c: inout FastCursor, _ stack: inout ValueStack) -> RecordValue? {
         guard c.depth < JSONScanner.defaultMaxDepth else { return nil }
         c.depth += 1
         c.index += 1
-        let plan = flat.records[Int(r)]
+        let plan = records[Int(r)]
         let fieldCount = Int(plan.fieldCount)
-        let fields = flat.fields + Int(plan.firstField)
-        let stichtagSlot = r == flat.root && c.cutoffFromCase ? flat.stichtagSlot : -1
+        let fields = fields + Int(plan.firstField)
+        let stichtagSlot = r == root && c.cutoffFromCase ? stichtagSlot : -1
         // The record is made in place in the arena. Its slots are initialised as their values
         // arrive and the rest at the end, so that no slot is written twice; every way out below
         // goes through that end, as the arena must find every slot initialised.
@@ -180,8 +184,8 @@ extension CaseDecoder {
     /// still sees it absent); an absent required field is an error unless its `requiredUnless`
     /// field is there. False for such an error.
     @inline(never)
-    private func initializeAbsent(_ absent: UInt64, _ slots: UnsafeMutablePointer<Value>, _ plan: FlatDecodePlan.Record,
-                                  _ fields: UnsafePointer<FlatDecodePlan.Field>, present: UInt64) -> Bool {
+    private func initializeAbsent(_ absent: UInt64, _ slots: UnsafeMutablePointer<Value>, _ plan: Record,
+                                  _ fields: UnsafePointer<Field>, present: UInt64) -> Bool {
         var valid = true
         var absent = absent
         while absent != 0 {
@@ -204,11 +208,11 @@ extension CaseDecoder {
     /// At a key's opening quote: the slot of the field it names, having moved past the key and
     /// its colon; -1 for a field the record does not have; nil to give up.
     @inline(always)
-    private func fieldSlot(_ fields: UnsafePointer<FlatDecodePlan.Field>, _ fieldCount: Int, trying predicted: Int,
+    private func fieldSlot(_ fields: UnsafePointer<Field>, _ fieldCount: Int, trying predicted: Int,
                            _ c: inout FastCursor) -> Int? {
         // Writers keep the schema's order, so the field after the last one comes first, and in
         // a compact line its key comes with its closing quote and colon: no search for the end.
-        if predicted < fieldCount, c.sees(fields[predicted].key, at: c.index + 1, in: flat.text) {
+        if predicted < fieldCount, c.sees(fields[predicted].key, at: c.index + 1, in: text) {
             c.index += 1 + Int(fields[predicted].key.length)
             return predicted
         }
@@ -218,9 +222,9 @@ extension CaseDecoder {
     /// `fieldSlot` for a key that is not the predicted one: a field left out, or out of order,
     /// whitespace before the colon, or a field the schema does not have.
     @inline(never)
-    private func searchFieldSlot(_ fields: UnsafePointer<FlatDecodePlan.Field>, _ fieldCount: Int, _ c: inout FastCursor) -> Int? {
+    private func searchFieldSlot(_ fields: UnsafePointer<Field>, _ fieldCount: Int, _ c: inout FastCursor) -> Int? {
         let keyStart = c.index + 1
-        for slot in 0..<fieldCount where c.sees(fields[slot].key, at: keyStart, in: flat.text) {
+        for slot in 0..<fieldCount where c.sees(fields[slot].key, at: keyStart, in: text) {
             c.index = keyStart + Int(fields[slot].key.length)
             return slot
         }
@@ -232,7 +236,7 @@ extension CaseDecoder {
         for slot in 0..<fieldCount {
             let key = fields[slot].key
             // The pattern is the name, its quote and colon.
-            if Int(key.length) - 2 == keyLength, sameBytes(flat.text + Int(key.start), c.bytes + keyStart, keyLength) { return slot }
+            if Int(key.length) - 2 == keyLength, sameBytes(text + Int(key.start), c.bytes + keyStart, keyLength) { return slot }
         }
         return -1
     }
@@ -250,7 +254,7 @@ extension CaseDecoder {
     /// At the first byte of a value, `first`; `.absent` for null; nil to give up. `v`: the
     /// value's node, `node`, by its index.
     @inline(always)
-    private func fastValue(_ node: FlatDecodePlan.ValueNode, _ v: Int32, datedBy: Int32 = -1, first: UInt8,
+    private func fastValue(_ node: ValueNode, _ v: Int32, datedBy: Int32 = -1, first: UInt8,
                            _ c: inout FastCursor, _ stack: inout ValueStack) -> Value? {
         if first == UInt8(ascii: "n") { return c.consume("null") ? .absent : nil }
         switch node.kind {
@@ -295,15 +299,15 @@ extension CaseDecoder {
     private func enumCase(_ e: Int32, _ c: inout FastCursor) -> Int? {
         let start = c.index + 1
         guard c.count - start >= 8 else { return nil }
-        let enumeration = flat.enumerations[Int(e)]
-        let names = flat.enumNames + Int(enumeration.firstName)
+        let enumeration = enumerations[Int(e)]
+        let names = enumNames + Int(enumeration.firstName)
         let word = c.word(at: start)
-        var candidates = flat.enumBuckets[Int(enumeration.firstBucket) + Int(word & 31)]
+        var candidates = enumBuckets[Int(enumeration.firstBucket) + Int(word & 31)]
         while candidates != 0 {
             let k = candidates.trailingZeroBitCount
             candidates &= candidates &- 1
             let name = names[k]
-            if word & name.mask == name.head, name.length <= 8 || c.sees(name, at: start, in: flat.text) {
+            if word & name.mask == name.head, name.length <= 8 || c.sees(name, at: start, in: text) {
                 c.index = start + Int(name.length)
                 return k
             }
@@ -316,7 +320,7 @@ extension CaseDecoder {
         guard c.depth < JSONScanner.defaultMaxDepth else { return nil }
         c.depth += 1
         c.index += 1
-        let node = flat.values[Int(element)]
+        let node = values[Int(element)]
         // The byte an entry mostly starts with (a bool's never comes).
         let opener = node.kind == .record ? UInt8(ascii: "{") : node.kind == .list ? UInt8(ascii: "[") : quote
         let base = stack.count
@@ -345,7 +349,7 @@ extension CaseDecoder {
         var scanner = JSONScanner(UnsafeBufferPointer(start: c.bytes, count: c.count), maxDepth: JSONScanner.defaultMaxDepth - c.depth)
         scanner.offset = c.index
         do {
-            let value = try readValue(flat.fullPlans[Int(v)], &scanner, &stack)
+            let value = try CaseDecoder.readValue(fullPlans[Int(v)], &scanner, &stack)
             c.index = scanner.offset
             return value
         } catch {

@@ -12,6 +12,7 @@ import PolicyLang
 struct FastCursor {
     let bytes: UnsafePointer<UInt8>
     let count: Int
+    /// Never past `count`, so `remaining` and `advance` need no overflow checks.
     var index: Int
     /// Objects and arrays open, as the full reader counts them against `maxDepth`.
     var depth = 0
@@ -27,6 +28,14 @@ struct FastCursor {
     init(bytes: UnsafePointer<UInt8>, count: Int, index: Int) {
         self.bytes = bytes; self.count = count; self.index = index
     }
+
+    /// The bytes from the cursor to the end.
+    @inline(__always)
+    var remaining: Int { count &- index }
+
+    /// Moves past `n` bytes that the caller has seen in the input.
+    @inline(__always)
+    mutating func advance(_ n: Int) { index &+= n }
 
     @inline(__always)
     mutating func skipWhitespace() {
@@ -63,26 +72,27 @@ struct FastCursor {
     @inline(__always)
     mutating func consume(_ literal: StaticString) -> Bool {
         let n = literal.utf8CodeUnitCount
-        guard count - index >= n, sameBytes(literal.utf8Start, bytes + index, n) else { return false }
-        index += n
+        guard remaining >= n, sameBytes(literal.utf8Start, bytes + index, n) else { return false }
+        advance(n)
         return true
     }
 
     /// Whether the bytes from `index` on begin with `pattern` (whose bytes are in `text`).
     @inline(__always)
     func sees(_ pattern: FlatDecodePlan.Pattern, at index: Int, in text: UnsafePointer<UInt8>) -> Bool {
-        let available = count - index, length = Int(pattern.length)
+        // `index` is at most `count`, and the tail word is read only once all is known to be there.
+        let available = count &- index, length = Int(pattern.length)
         guard available >= 8 else { return available >= length && sameBytes(text + Int(pattern.start), bytes + index, length) }
         guard word(at: index) & pattern.mask == pattern.head else { return false }
         if length <= 8 { return true }
-        guard available >= length, word(at: index + length - 8) == pattern.tail else { return false }
+        guard available >= length, word(at: index &+ length &- 8) == pattern.tail else { return false }
         return length <= 16 || sameBytes(text + Int(pattern.start) + 8, bytes + index + 8, length - 16)
     }
 
     /// Whether the next two bytes are `first` and `second`.
     @inline(__always)
     func sees(_ first: UInt8, _ second: UInt8) -> Bool {
-        guard count - index >= 2 else { return false }
+        guard remaining >= 2 else { return false }
         return UInt16(littleEndian: UnsafeRawPointer(bytes + index).loadUnaligned(as: UInt16.self)) == UInt16(second) << 8 | UInt16(first)
     }
 
@@ -163,7 +173,7 @@ extension FlatDecodePlan {
                     }
                 }
                 // In a compact line, mostly a comma and the next key's quote.
-                if c.sees(UInt8(ascii: ","), quote) { c.index += 1; continue }
+                if c.sees(UInt8(ascii: ","), quote) { c.advance(1); continue }
                 guard let delimiter = c.nextByte() else { failed = true; break members }
                 c.index += 1
                 if delimiter == UInt8(ascii: "}") { break }
@@ -212,8 +222,8 @@ extension FlatDecodePlan {
                            _ c: inout FastCursor) -> Int? {
         // Writers keep the schema's order, so the field after the last one comes first, and in
         // a compact line its key comes with its closing quote and colon: no search for the end.
-        if predicted < fieldCount, c.sees(fields[predicted].key, at: c.index + 1, in: text) {
-            c.index += 1 + Int(fields[predicted].key.length)
+        if predicted < fieldCount, c.sees(fields[predicted].key, at: c.index &+ 1, in: text) {
+            c.advance(1 &+ Int(fields[predicted].key.length))
             return predicted
         }
         return searchFieldSlot(fields, fieldCount, &c)
@@ -273,9 +283,9 @@ extension FlatDecodePlan {
             if first == UInt8(ascii: "f"), c.consume("false") { return .bool(false) }
         case .date:
             // `"YYYY-MM-DD"`: 12 bytes with both quotes.
-            guard first == quote, c.count - c.index >= 12, c.bytes[c.index + 11] == quote,
+            guard first == quote, c.remaining >= 12, c.bytes[c.index &+ 11] == quote,
                   let date = CalendarDate.parse(isoBytes: UnsafeBufferPointer(start: c.bytes + c.index + 1, count: 10)) else { break }
-            c.index += 12
+            c.advance(12)
             return .date(date)
         case .enumeration:
             guard first == quote, let k = enumCase(node.sub, &c) else { break }
@@ -297,8 +307,8 @@ extension FlatDecodePlan {
     /// (the full reader reads it).
     @inline(always)
     private func enumCase(_ e: Int32, _ c: inout FastCursor) -> Int? {
-        let start = c.index + 1
-        guard c.count - start >= 8 else { return nil }
+        let start = c.index &+ 1
+        guard c.count &- start >= 8 else { return nil }
         let enumeration = enumerations[Int(e)]
         let names = enumNames + Int(enumeration.firstName)
         let word = c.word(at: start)
@@ -308,7 +318,7 @@ extension FlatDecodePlan {
             candidates &= candidates &- 1
             let name = names[k]
             if word & name.mask == name.head, name.length <= 8 || c.sees(name, at: start, in: text) {
-                c.index = start + Int(name.length)
+                c.index = start &+ Int(name.length)
                 return k
             }
         }
@@ -332,7 +342,7 @@ extension FlatDecodePlan {
                 guard let item = fastValue(node, element, first: next, &c, &stack), !item.isAbsent else { return nil }
                 if datedBy < 0 || !c.cut(item, datedBy) { stack.push(item) }
                 // In a compact line, mostly a comma and the next entry.
-                if c.sees(UInt8(ascii: ","), opener) { c.index += 1; next = opener; continue }
+                if c.sees(UInt8(ascii: ","), opener) { c.advance(1); next = opener; continue }
                 guard let delimiter = c.nextByte() else { return nil }
                 c.index += 1
                 if delimiter == UInt8(ascii: "]") { break }

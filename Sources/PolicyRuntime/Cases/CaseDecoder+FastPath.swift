@@ -154,7 +154,7 @@ extension FlatDecodePlan {
                 }
                 if slot < 0 {
                     // Unknown fields are ignored, but must still be valid JSON.
-                    guard skipValue(&c) else { failed = true; break members }
+                    guard skip(&c, string: false) else { failed = true; break members }
                 } else {
                     let bit: UInt64 = 1 &<< UInt64(slot)
                     guard seen & bit == 0 else { failed = true; break members }
@@ -251,12 +251,17 @@ extension FlatDecodePlan {
         return -1
     }
 
-    /// Skips the value of a field the schema does not have; false when it is not valid JSON.
+    /// Moves past the value at the cursor, or (`string`) the string, as the scanner validates
+    /// it; false when it is not valid JSON.
     @inline(never)
-    private func skipValue(_ c: inout FastCursor) -> Bool {
+    private func skip(_ c: inout FastCursor, string: Bool) -> Bool {
         var scanner = JSONScanner(UnsafeBufferPointer(start: c.bytes, count: c.count), maxDepth: JSONScanner.defaultMaxDepth - c.depth)
         scanner.offset = c.index
-        do { try scanner.skipValue() } catch { return false }
+        do {
+            if string { try scanner.skipString() } else { try scanner.skipValue() }
+        } catch {
+            return false
+        }
         c.index = scanner.offset
         return true
     }
@@ -269,8 +274,13 @@ extension FlatDecodePlan {
         if first == UInt8(ascii: "n") { return c.consume("null") ? .absent : nil }
         switch node.kind {
         case .skippedString:
-            guard first == quote, let end = c.plainEnd(from: c.index + 1), c.bytes[end] == quote else { break }
-            c.index = end + 1
+            guard first == quote, let end = c.plainEnd(from: c.index + 1) else { break }
+            if c.bytes[end] == quote {
+                c.index = end + 1
+            } else {
+                // Not plain ASCII (free text): the scanner checks the rest.
+                guard skip(&c, string: true) else { return nil }
+            }
             // Present but read by no rule: a marker, as the full reader leaves.
             return .string("")
         case .keptString:

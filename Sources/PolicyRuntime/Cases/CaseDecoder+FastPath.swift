@@ -12,6 +12,7 @@ import PolicyLang
 struct FastCursor {
     let bytes: UnsafePointer<UInt8>
     let count: Int
+    /// Never past `count`, so `remaining` and `advance` need no overflow checks.
     var index: Int
     /// Objects and arrays open, as the full reader counts them against `maxDepth`.
     var depth = 0
@@ -27,6 +28,14 @@ struct FastCursor {
     init(bytes: UnsafePointer<UInt8>, count: Int, index: Int) {
         self.bytes = bytes; self.count = count; self.index = index
     }
+
+    /// The bytes from the cursor to the end.
+    @inline(__always)
+    var remaining: Int { count &- index }
+
+    /// Moves past `n` bytes that the caller has seen in the input.
+    @inline(__always)
+    mutating func advance(_ n: Int) { index &+= n }
 
     @inline(__always)
     mutating func skipWhitespace() {
@@ -63,26 +72,27 @@ struct FastCursor {
     @inline(__always)
     mutating func consume(_ literal: StaticString) -> Bool {
         let n = literal.utf8CodeUnitCount
-        guard count - index >= n, sameBytes(literal.utf8Start, bytes + index, n) else { return false }
-        index += n
+        guard remaining >= n, sameBytes(literal.utf8Start, bytes + index, n) else { return false }
+        advance(n)
         return true
     }
 
     /// Whether the bytes from `index` on begin with `pattern` (whose bytes are in `text`).
     @inline(__always)
     func sees(_ pattern: FlatDecodePlan.Pattern, at index: Int, in text: UnsafePointer<UInt8>) -> Bool {
-        let available = count - index, length = Int(pattern.length)
+        // `index` is at most `count`, and the tail word is read only once all is known to be there.
+        let available = count &- index, length = Int(pattern.length)
         guard available >= 8 else { return available >= length && sameBytes(text + Int(pattern.start), bytes + index, length) }
         guard word(at: index) & pattern.mask == pattern.head else { return false }
         if length <= 8 { return true }
-        guard available >= length, word(at: index + length - 8) == pattern.tail else { return false }
+        guard available >= length, word(at: index &+ length &- 8) == pattern.tail else { return false }
         return length <= 16 || sameBytes(text + Int(pattern.start) + 8, bytes + index + 8, length - 16)
     }
 
     /// Whether the next two bytes are `first` and `second`.
     @inline(__always)
     func sees(_ first: UInt8, _ second: UInt8) -> Bool {
-        guard count - index >= 2 else { return false }
+        guard remaining >= 2 else { return false }
         return UInt16(littleEndian: UnsafeRawPointer(bytes + index).loadUnaligned(as: UInt16.self)) == UInt16(second) << 8 | UInt16(first)
     }
 
@@ -108,21 +118,25 @@ extension CaseDecoder {
         var c = FastCursor(bytes: base, count: buffer.count, index: bom ? 3 : 0)
         c.cutoff = cutting ? asOf : nil
         c.cutoffFromCase = cutting && asOf == nil
-        guard c.nextByte() == UInt8(ascii: "{"), let record = fastRecord(flat.root, &c, &stack) else { return nil }
+        guard c.nextByte() == UInt8(ascii: "{"), let record = flat.fastRecord(flat.root, &c, &stack) else { return nil }
         c.skipWhitespace()
         guard c.index == c.count else { return nil }
         return (record, c.readUncut ? nil : c.cutoff)
     }
+}
 
+// The steps of the fast reader are the flat plan's own, so that its loops hold one reference
+// (the plan) where the decoder would bring all of its fields along to every call.
+extension FlatDecodePlan {
     /// At `{`.
-    private func fastRecord(_ r: Int32, _ c: inout FastCursor, _ stack: inout ValueStack) -> RecordValue? {
+    func fastRecord(_ r: Int32, _ c: inout FastCursor, _ stack: inout ValueStack) -> RecordValue? {
         guard c.depth < JSONScanner.defaultMaxDepth else { return nil }
         c.depth += 1
         c.index += 1
-        let plan = flat.records[Int(r)]
+        let plan = records[Int(r)]
         let fieldCount = Int(plan.fieldCount)
-        let fields = flat.fields + Int(plan.firstField)
-        let stichtagSlot = r == flat.root && c.cutoffFromCase ? flat.stichtagSlot : -1
+        let fields = fields + Int(plan.firstField)
+        let stichtagSlot = r == root && c.cutoffFromCase ? stichtagSlot : -1
         // The record is made in place in the arena. Its slots are initialised as their values
         // arrive and the rest at the end, so that no slot is written twice; every way out below
         // goes through that end, as the arena must find every slot initialised.
@@ -140,7 +154,7 @@ extension CaseDecoder {
                 }
                 if slot < 0 {
                     // Unknown fields are ignored, but must still be valid JSON.
-                    guard skipValue(&c) else { failed = true; break members }
+                    guard skip(&c, string: false) else { failed = true; break members }
                 } else {
                     let bit: UInt64 = 1 &<< UInt64(slot)
                     guard seen & bit == 0 else { failed = true; break members }
@@ -159,7 +173,7 @@ extension CaseDecoder {
                     }
                 }
                 // In a compact line, mostly a comma and the next key's quote.
-                if c.sees(UInt8(ascii: ","), quote) { c.index += 1; continue }
+                if c.sees(UInt8(ascii: ","), quote) { c.advance(1); continue }
                 guard let delimiter = c.nextByte() else { failed = true; break members }
                 c.index += 1
                 if delimiter == UInt8(ascii: "}") { break }
@@ -180,8 +194,8 @@ extension CaseDecoder {
     /// still sees it absent); an absent required field is an error unless its `requiredUnless`
     /// field is there. False for such an error.
     @inline(never)
-    private func initializeAbsent(_ absent: UInt64, _ slots: UnsafeMutablePointer<Value>, _ plan: FlatDecodePlan.Record,
-                                  _ fields: UnsafePointer<FlatDecodePlan.Field>, present: UInt64) -> Bool {
+    private func initializeAbsent(_ absent: UInt64, _ slots: UnsafeMutablePointer<Value>, _ plan: Record,
+                                  _ fields: UnsafePointer<Field>, present: UInt64) -> Bool {
         var valid = true
         var absent = absent
         while absent != 0 {
@@ -204,12 +218,12 @@ extension CaseDecoder {
     /// At a key's opening quote: the slot of the field it names, having moved past the key and
     /// its colon; -1 for a field the record does not have; nil to give up.
     @inline(always)
-    private func fieldSlot(_ fields: UnsafePointer<FlatDecodePlan.Field>, _ fieldCount: Int, trying predicted: Int,
+    private func fieldSlot(_ fields: UnsafePointer<Field>, _ fieldCount: Int, trying predicted: Int,
                            _ c: inout FastCursor) -> Int? {
         // Writers keep the schema's order, so the field after the last one comes first, and in
         // a compact line its key comes with its closing quote and colon: no search for the end.
-        if predicted < fieldCount, c.sees(fields[predicted].key, at: c.index + 1, in: flat.text) {
-            c.index += 1 + Int(fields[predicted].key.length)
+        if predicted < fieldCount, c.sees(fields[predicted].key, at: c.index &+ 1, in: text) {
+            c.advance(1 &+ Int(fields[predicted].key.length))
             return predicted
         }
         return searchFieldSlot(fields, fieldCount, &c)
@@ -218,9 +232,9 @@ extension CaseDecoder {
     /// `fieldSlot` for a key that is not the predicted one: a field left out, or out of order,
     /// whitespace before the colon, or a field the schema does not have.
     @inline(never)
-    private func searchFieldSlot(_ fields: UnsafePointer<FlatDecodePlan.Field>, _ fieldCount: Int, _ c: inout FastCursor) -> Int? {
+    private func searchFieldSlot(_ fields: UnsafePointer<Field>, _ fieldCount: Int, _ c: inout FastCursor) -> Int? {
         let keyStart = c.index + 1
-        for slot in 0..<fieldCount where c.sees(fields[slot].key, at: keyStart, in: flat.text) {
+        for slot in 0..<fieldCount where c.sees(fields[slot].key, at: keyStart, in: text) {
             c.index = keyStart + Int(fields[slot].key.length)
             return slot
         }
@@ -232,17 +246,22 @@ extension CaseDecoder {
         for slot in 0..<fieldCount {
             let key = fields[slot].key
             // The pattern is the name, its quote and colon.
-            if Int(key.length) - 2 == keyLength, sameBytes(flat.text + Int(key.start), c.bytes + keyStart, keyLength) { return slot }
+            if Int(key.length) - 2 == keyLength, sameBytes(text + Int(key.start), c.bytes + keyStart, keyLength) { return slot }
         }
         return -1
     }
 
-    /// Skips the value of a field the schema does not have; false when it is not valid JSON.
+    /// Moves past the value at the cursor, or (`string`) the string, as the scanner validates
+    /// it; false when it is not valid JSON.
     @inline(never)
-    private func skipValue(_ c: inout FastCursor) -> Bool {
+    private func skip(_ c: inout FastCursor, string: Bool) -> Bool {
         var scanner = JSONScanner(UnsafeBufferPointer(start: c.bytes, count: c.count), maxDepth: JSONScanner.defaultMaxDepth - c.depth)
         scanner.offset = c.index
-        do { try scanner.skipValue() } catch { return false }
+        do {
+            if string { try scanner.skipString() } else { try scanner.skipValue() }
+        } catch {
+            return false
+        }
         c.index = scanner.offset
         return true
     }
@@ -250,13 +269,18 @@ extension CaseDecoder {
     /// At the first byte of a value, `first`; `.absent` for null; nil to give up. `v`: the
     /// value's node, `node`, by its index.
     @inline(always)
-    private func fastValue(_ node: FlatDecodePlan.ValueNode, _ v: Int32, datedBy: Int32 = -1, first: UInt8,
+    private func fastValue(_ node: ValueNode, _ v: Int32, datedBy: Int32 = -1, first: UInt8,
                            _ c: inout FastCursor, _ stack: inout ValueStack) -> Value? {
         if first == UInt8(ascii: "n") { return c.consume("null") ? .absent : nil }
         switch node.kind {
         case .skippedString:
-            guard first == quote, let end = c.plainEnd(from: c.index + 1), c.bytes[end] == quote else { break }
-            c.index = end + 1
+            guard first == quote, let end = c.plainEnd(from: c.index + 1) else { break }
+            if c.bytes[end] == quote {
+                c.index = end + 1
+            } else {
+                // Not plain ASCII (free text): the scanner checks the rest.
+                guard skip(&c, string: true) else { return nil }
+            }
             // Present but read by no rule: a marker, as the full reader leaves.
             return .string("")
         case .keptString:
@@ -269,9 +293,9 @@ extension CaseDecoder {
             if first == UInt8(ascii: "f"), c.consume("false") { return .bool(false) }
         case .date:
             // `"YYYY-MM-DD"`: 12 bytes with both quotes.
-            guard first == quote, c.count - c.index >= 12, c.bytes[c.index + 11] == quote,
+            guard first == quote, c.remaining >= 12, c.bytes[c.index &+ 11] == quote,
                   let date = CalendarDate.parse(isoBytes: UnsafeBufferPointer(start: c.bytes + c.index + 1, count: 10)) else { break }
-            c.index += 12
+            c.advance(12)
             return .date(date)
         case .enumeration:
             guard first == quote, let k = enumCase(node.sub, &c) else { break }
@@ -293,18 +317,18 @@ extension CaseDecoder {
     /// (the full reader reads it).
     @inline(always)
     private func enumCase(_ e: Int32, _ c: inout FastCursor) -> Int? {
-        let start = c.index + 1
-        guard c.count - start >= 8 else { return nil }
-        let enumeration = flat.enumerations[Int(e)]
-        let names = flat.enumNames + Int(enumeration.firstName)
+        let start = c.index &+ 1
+        guard c.count &- start >= 8 else { return nil }
+        let enumeration = enumerations[Int(e)]
+        let names = enumNames + Int(enumeration.firstName)
         let word = c.word(at: start)
-        var candidates = flat.enumBuckets[Int(enumeration.firstBucket) + Int(word & 31)]
+        var candidates = enumBuckets[Int(enumeration.firstBucket) + Int(word & 31)]
         while candidates != 0 {
             let k = candidates.trailingZeroBitCount
             candidates &= candidates &- 1
             let name = names[k]
-            if word & name.mask == name.head, name.length <= 8 || c.sees(name, at: start, in: flat.text) {
-                c.index = start + Int(name.length)
+            if word & name.mask == name.head, name.length <= 8 || c.sees(name, at: start, in: text) {
+                c.index = start &+ Int(name.length)
                 return k
             }
         }
@@ -316,7 +340,7 @@ extension CaseDecoder {
         guard c.depth < JSONScanner.defaultMaxDepth else { return nil }
         c.depth += 1
         c.index += 1
-        let node = flat.values[Int(element)]
+        let node = values[Int(element)]
         // The byte an entry mostly starts with (a bool's never comes).
         let opener = node.kind == .record ? UInt8(ascii: "{") : node.kind == .list ? UInt8(ascii: "[") : quote
         let base = stack.count
@@ -328,7 +352,7 @@ extension CaseDecoder {
                 guard let item = fastValue(node, element, first: next, &c, &stack), !item.isAbsent else { return nil }
                 if datedBy < 0 || !c.cut(item, datedBy) { stack.push(item) }
                 // In a compact line, mostly a comma and the next entry.
-                if c.sees(UInt8(ascii: ","), opener) { c.index += 1; next = opener; continue }
+                if c.sees(UInt8(ascii: ","), opener) { c.advance(1); next = opener; continue }
                 guard let delimiter = c.nextByte() else { return nil }
                 c.index += 1
                 if delimiter == UInt8(ascii: "]") { break }
@@ -345,7 +369,7 @@ extension CaseDecoder {
         var scanner = JSONScanner(UnsafeBufferPointer(start: c.bytes, count: c.count), maxDepth: JSONScanner.defaultMaxDepth - c.depth)
         scanner.offset = c.index
         do {
-            let value = try readValue(flat.fullPlans[Int(v)], &scanner, &stack)
+            let value = try CaseDecoder.readValue(fullPlans[Int(v)], &scanner, &stack)
             c.index = scanner.offset
             return value
         } catch {

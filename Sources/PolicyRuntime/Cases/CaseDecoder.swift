@@ -119,7 +119,7 @@ public struct CaseDecoder: @unchecked Sendable {
             guard try scanner.peekKind() == .object else {
                 throw CaseReadError(path: "", message: "expected a case object `{…}`", offset: scanner.offset)
             }
-            let record = try readRecord(root, &scanner, &stack)
+            let record = try Self.readRecord(root, &scanner, &stack)
             try scanner.expectEnd()
             return decodedCase(record, stack.arena)
         } catch var error as CaseReadError {
@@ -176,7 +176,7 @@ public struct CaseDecoder: @unchecked Sendable {
                 guard key.equals("fallmanager") else { try scanner.skipValue(); continue }
                 guard let staffPlan else { continue }
                 let list: Value
-                do { list = try readValue(.list(.record(staffPlan)), &scanner, &stack) } catch { throw DecodeFailure(error, in: .key("fallmanager")) }
+                do { list = try Self.readValue(.list(.record(staffPlan)), &scanner, &stack) } catch { throw DecodeFailure(error, in: .key("fallmanager")) }
                 guard case .list(let items) = list else { continue }
                 entries = items.compactMap { if case .record(let r) = $0 { return r }; return nil }
             }
@@ -193,7 +193,7 @@ public struct CaseDecoder: @unchecked Sendable {
     // Reading builds no path on the way down: a failure collects the keys and indices on its
     // way back up (`DecodeFailure(_:in:)`), which costs nothing for the cases that are fine.
 
-    private func readRecord(_ plan: RecordPlan, _ scanner: inout JSONScanner, _ stack: inout ValueStack) throws -> RecordValue {
+    private static func readRecord(_ plan: RecordPlan, _ scanner: inout JSONScanner, _ stack: inout ValueStack) throws -> RecordValue {
         let start = scanner.offset
         try scanner.beginObject()
         let base = try plan.fields.withUnsafeBufferPointer { fields in
@@ -231,7 +231,7 @@ public struct CaseDecoder: @unchecked Sendable {
         return stack.popRecord(from: base)
     }
 
-    func readValue(_ plan: ValuePlan, _ scanner: inout JSONScanner, _ stack: inout ValueStack) throws -> Value {
+    static func readValue(_ plan: ValuePlan, _ scanner: inout JSONScanner, _ stack: inout ValueStack) throws -> Value {
         let kind = try scanner.peekKind()
         if kind == .null {
             try scanner.readNull()
@@ -303,7 +303,7 @@ public struct CaseDecoder: @unchecked Sendable {
         }
     }
 
-    private func pow10(_ n: Int) -> Int { var r = 1; for _ in 0..<n { r *= 10 }; return r }
+    private static func pow10(_ n: Int) -> Int { var r = 1; for _ in 0..<n { r *= 10 }; return r }
 
     static func describe(_ kind: JSONScanner.Kind) -> String {
         switch kind {

@@ -106,9 +106,9 @@ public struct JSONWriter {
     /// elements are all scalars, and empty arrays and objects, stay on one line
     /// (`["a", "b"]`, `[]`, `{}`). No newline at the end.
     public static func pretty(_ value: JSONValue, indent: Int = 2) -> String {
-        var out = ""
-        writePretty(value, indent: indent, level: 0, into: &out)
-        return out
+        var writer = PrettyWriter(indent: indent)
+        writer.write(value, level: 0)
+        return String(decoding: writer.out, as: UTF8.self)
     }
 
     private static func writeCompact(_ value: JSONValue, into out: inout String) {
@@ -134,44 +134,6 @@ public struct JSONWriter {
         }
     }
 
-    private static func writePretty(_ value: JSONValue, indent: Int, level: Int, into out: inout String) {
-        let inner = String(repeating: " ", count: indent * (level + 1))
-        let outer = String(repeating: " ", count: indent * level)
-        switch value {
-        case .array(let elements) where elements.isEmpty:
-            out.append("[]")
-        case .array(let elements) where elements.allSatisfy(isScalar):
-            out.append("[")
-            for (index, element) in elements.enumerated() {
-                if index > 0 { out.append(", ") }
-                writeScalar(element, into: &out)
-            }
-            out.append("]")
-        case .array(let elements):
-            out.append("[\n")
-            for (index, element) in elements.enumerated() {
-                if index > 0 { out.append(",\n") }
-                out.append(inner)
-                writePretty(element, indent: indent, level: level + 1, into: &out)
-            }
-            out.append("\n" + outer + "]")
-        case .object(let members) where members.isEmpty:
-            out.append("{}")
-        case .object(let members):
-            out.append("{\n")
-            for (index, (key, member)) in members.enumerated() {
-                if index > 0 { out.append(",\n") }
-                out.append(inner)
-                quote(key, into: &out)
-                out.append(": ")
-                writePretty(member, indent: indent, level: level + 1, into: &out)
-            }
-            out.append("\n" + outer + "}")
-        default:
-            writeScalar(value, into: &out)
-        }
-    }
-
     private static func isScalar(_ value: JSONValue) -> Bool {
         switch value {
         case .array, .object: return false
@@ -186,6 +148,72 @@ public struct JSONWriter {
         case .number(let text): out.append(text)
         case .string(let text): quote(text, into: &out)
         case .array, .object: preconditionFailure("containers are written by the caller")
+        }
+    }
+
+    /// `pretty`'s output, built as UTF-8 bytes: a report of a large caseload is megabytes of
+    /// short members, and appending bytes costs a fraction of appending small `String`s.
+    private struct PrettyWriter {
+        let indent: Int
+        var out: [UInt8] = []
+        /// A line break and the indentation of the deepest level so far: the break before a
+        /// line of level `l` is its first `1 + indent × l` bytes (made once, not per line).
+        var lineBreak: [UInt8] = [0x0A]
+
+        init(indent: Int) { self.indent = indent }
+
+        mutating func write(_ value: JSONValue, level: Int) {
+            switch value {
+            case .array(let elements) where elements.isEmpty:
+                out.appendLiteral("[]")
+            case .array(let elements) where elements.allSatisfy(JSONWriter.isScalar):
+                out.append(UInt8(ascii: "["))
+                for (index, element) in elements.enumerated() {
+                    if index > 0 { out.appendLiteral(", ") }
+                    writeScalar(element)
+                }
+                out.append(UInt8(ascii: "]"))
+            case .array(let elements):
+                out.append(UInt8(ascii: "["))
+                for (index, element) in elements.enumerated() {
+                    if index > 0 { out.append(UInt8(ascii: ",")) }
+                    breakLine(level: level + 1)
+                    write(element, level: level + 1)
+                }
+                breakLine(level: level)
+                out.append(UInt8(ascii: "]"))
+            case .object(let members) where members.isEmpty:
+                out.appendLiteral("{}")
+            case .object(let members):
+                out.append(UInt8(ascii: "{"))
+                for (index, (key, member)) in members.enumerated() {
+                    if index > 0 { out.append(UInt8(ascii: ",")) }
+                    breakLine(level: level + 1)
+                    JSONWriter.quote(key, into: &out)
+                    out.appendLiteral(": ")
+                    write(member, level: level + 1)
+                }
+                breakLine(level: level)
+                out.append(UInt8(ascii: "}"))
+            default:
+                writeScalar(value)
+            }
+        }
+
+        private mutating func breakLine(level: Int) {
+            let count = 1 + indent * level
+            if lineBreak.count < count { lineBreak.append(contentsOf: repeatElement(UInt8(ascii: " "), count: count - lineBreak.count)) }
+            out.append(contentsOf: lineBreak[..<count])
+        }
+
+        private mutating func writeScalar(_ value: JSONValue) {
+            switch value {
+            case .null: out.appendLiteral("null")
+            case .bool(let flag): if flag { out.appendLiteral("true") } else { out.appendLiteral("false") }
+            case .number(var text): text.withUTF8 { out.append(contentsOf: $0) }
+            case .string(let text): JSONWriter.quote(text, into: &out)
+            case .array, .object: preconditionFailure("containers are written by the caller")
+            }
         }
     }
 }

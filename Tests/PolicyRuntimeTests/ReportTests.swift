@@ -393,6 +393,23 @@ final class ReportTests: XCTestCase {
         return aggregate
     }
 
+    /// `ReportJSON` writes its members one by one rather than through a `JSONValue`; the layout
+    /// is still `JSONWriter.pretty`'s, empty arrays, nulls and nested objects included.
+    func testJSONIsLaidOutAsPrettyLaysOutItsValue() throws {
+        let reports = [
+            try Self.report(Self.caseload, policy: "hannover"),
+            try Self.report(Self.caseload, policy: "kkm"),
+            try Self.report(["{not json"], policy: "ilmkreis", staff: #"{"fallmanager":[]}"#),
+        ]
+        for r in reports {
+            let json = ReportJSON.render(r)
+            XCTAssertEqual(JSONWriter.pretty(try JSONValue.parse(json)) + "\n", json)
+        }
+        let empty = ReportJSON.render(reports[2])
+        XCTAssertTrue(empty.contains(#""stichtage": [],"#), empty)
+        XCTAssertTrue(empty.hasSuffix("\"teams\": []\n}\n"), empty)
+    }
+
     // MARK: Privacy
 
     func testNoCaseDataInAnyFormat() throws {

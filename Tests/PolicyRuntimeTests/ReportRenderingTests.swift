@@ -20,6 +20,21 @@ final class ReportRenderingTests: XCTestCase {
         XCTAssertEqual(ReportText.table(["A", "B"], [], leftColumns: 1, totalRows: 1), "  A  B\n")
     }
 
+    func testEscapingKeepsPlainTextAndEscapesTheRestAsMarkupDoes() {
+        for text in Self.texts + ["FM-00012", "37,5", "0–6", "ohne Team"] {
+            XCTAssertEqual(ReportHTML.esc(text), Markup.escape(text), text)
+        }
+        // Escaping goes character by character: parts escaped apart make the whole.
+        XCTAssertEqual(ReportHTML.esc("<b>") + " · " + ReportHTML.esc("M&I"), Markup.escape("<b> · M&I"))
+    }
+
+    func testGermanNumbers() {
+        let numbers = [DecimalNumber(75), DecimalNumber(significand: 375, scale: 1), DecimalNumber(significand: 5625, scale: 2),
+                       DecimalNumber(significand: -5, scale: 1), DecimalNumber(significand: 100, scale: 2)]
+        XCTAssertEqual(numbers.map(Report.german), numbers.map { String($0.description.map { $0 == "." ? "," : $0 }) })
+        XCTAssertEqual(Report.german(DecimalNumber(significand: 375, scale: 1)), "37,5")
+    }
+
     /// `ReportText.table` as it was written with `String`s.
     static func tableAsBefore(_ header: [String], _ rows: [[String]], leftColumns: Int, textColumns: Set<Int>, totalRows: Int) -> String {
         var widths = header.map(\.count)

@@ -346,6 +346,13 @@ final class ReportTests: XCTestCase {
                 line.withUnsafeBufferPointer { builder.add(line: $0, to: &aggregate, workspace: &workspace) }
                 XCTAssertEqual(aggregate, Self.aggregateByName(line, builder), "\(policy), line \(n)")
                 counted += aggregate.cases
+                // A case already checked (a `CaseEvaluation`) counts the same through `add(_:to:)`.
+                if aggregate.cases == 1, case .success(var evaluation) = line.withUnsafeBufferPointer({ builder.stream.evaluate(line: $0) }) {
+                    var checked = ReportAggregate()
+                    checked.lines = 1
+                    builder.add(&evaluation, to: &checked)
+                    XCTAssertEqual(checked, aggregate, "\(policy), line \(n), from its evaluation")
+                }
             }
             XCTAssertGreaterThan(counted, 50, policy)
         }

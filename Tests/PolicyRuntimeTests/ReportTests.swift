@@ -328,6 +328,95 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(fmX?["limit"], .null)
     }
 
+    // MARK: Reading cases by position
+
+    /// The report reads each case by slots, value indices and the verdicts of the two rules it
+    /// counts, all found once per run; before, it read fields by path, values by name and the
+    /// findings of every rule. Both ways must give the same figures, case by case, for every
+    /// case of the repository and this file's caseload, under every policy, with one worker's
+    /// evaluator reused from case to case.
+    func testFiguresByPositionEqualFiguresByName() throws {
+        let lines = try TestPolicies.repositoryCases().map(\.bytes) + Self.caseload.map { Array($0.utf8) }
+        for policy in ["ba", "hannover", "berlin", "ilmkreis", "kkm"] {
+            let builder = try Self.builder(policy)
+            var workspace = CaseStream.Workspace()
+            var counted = 0
+            for (n, line) in lines.enumerated() {
+                var aggregate = ReportAggregate()
+                line.withUnsafeBufferPointer { builder.add(line: $0, to: &aggregate, workspace: &workspace) }
+                XCTAssertEqual(aggregate, Self.aggregateByName(line, builder), "\(policy), line \(n)")
+                counted += aggregate.cases
+                // A case already checked (a `CaseEvaluation`) counts the same through `add(_:to:)`.
+                if aggregate.cases == 1, case .success(var evaluation) = line.withUnsafeBufferPointer({ builder.stream.evaluate(line: $0) }) {
+                    var checked = ReportAggregate()
+                    checked.lines = 1
+                    builder.add(&evaluation, to: &checked)
+                    XCTAssertEqual(checked, aggregate, "\(policy), line \(n), from its evaluation")
+                }
+            }
+            XCTAssertGreaterThan(counted, 50, policy)
+        }
+    }
+
+    /// One line's aggregate as the report counted it from a `CaseEvaluation`, by names.
+    static func aggregateByName(_ line: [UInt8], _ builder: ReportBuilder) -> ReportAggregate {
+        var aggregate = ReportAggregate()
+        aggregate.lines = 1
+        guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }),
+              case .success(var ev) = line.withUnsafeBufferPointer({ builder.stream.evaluate(line: $0) }) else {
+            aggregate.unreadableLines = 1
+            return aggregate
+        }
+        let t = ev.result.stichtag
+        aggregate.stichtage[t] = 1
+        var f = ReportFigures()
+        f.cases = 1
+        var beginn: CalendarDate?, ende: CalendarDate?, clearing: CalendarDate?
+        if case .date(let d) = ev.field(["fallmanagement", "beginn"]) { beginn = d }
+        if case .date(let d) = ev.field(["fallmanagement", "ende"]) { ende = d }
+        if case .date(let d) = ev.field(["fallmanagement", "clearing_beginn"]) { clearing = d }
+        let inCare = ev.value(named: ReportBuilder.Names.inCare).map { $0 == .bool(true) }
+            ?? (beginn.map { $0 <= t } == true && (ende.map { $0 > t } ?? true))
+        if inCare {
+            f.inCare = 1
+            if let beginn { f.durationBands[DurationBand.of(beginn: beginn, stichtag: t).rawValue] = 1 }
+        } else if clearing != nil, ende.map({ $0 > t }) ?? true {
+            f.inClearing = 1
+        }
+        if let ende, ende <= t { f.endings[ev.enumName(["fallmanagement", "beendigungsgrund"]) ?? ReportFigures.noReason] = 1 }
+        for finding in ev.result.findings where finding.severity == .error || finding.severity == .warning {
+            if finding.rule == ReportBuilder.Names.reviewRule { f.overdueReviews += 1 }
+            if finding.rule == ReportBuilder.Names.contactRule { f.overdueContacts += 1 }
+        }
+        if builder.policyFigures.contactMinimum, ev.value(named: ReportBuilder.Names.oneYearInCare) == .bool(true) {
+            f.contactYearCases = 1
+            if ev.value(named: ReportBuilder.Names.yearlyMinimumMet) == .bool(true) { f.contactMinimumMet = 1 }
+        }
+        if case .string(let manager) = ev.field(["fallmanagement", "fallmanager"]) {
+            aggregate.managers[manager] = f
+        } else {
+            aggregate.unassigned = f
+        }
+        return aggregate
+    }
+
+    /// `ReportJSON` writes its members one by one rather than through a `JSONValue`; the layout
+    /// is still `JSONWriter.pretty`'s, empty arrays, nulls and nested objects included.
+    func testJSONIsLaidOutAsPrettyLaysOutItsValue() throws {
+        let reports = [
+            try Self.report(Self.caseload, policy: "hannover"),
+            try Self.report(Self.caseload, policy: "kkm"),
+            try Self.report(["{not json"], policy: "ilmkreis", staff: #"{"fallmanager":[]}"#),
+        ]
+        for r in reports {
+            let json = ReportJSON.render(r)
+            XCTAssertEqual(JSONWriter.pretty(try JSONValue.parse(json)) + "\n", json)
+        }
+        let empty = ReportJSON.render(reports[2])
+        XCTAssertTrue(empty.contains(#""stichtage": [],"#), empty)
+        XCTAssertTrue(empty.hasSuffix("\"teams\": []\n}\n"), empty)
+    }
+
     // MARK: Privacy
 
     func testNoCaseDataInAnyFormat() throws {

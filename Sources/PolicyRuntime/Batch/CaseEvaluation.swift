@@ -49,15 +49,49 @@ public struct CaseEvaluation {
 extension CaseStream {
     /// Decodes and checks one line; the error text of a line that cannot be read otherwise.
     public func evaluate(line: UnsafeBufferPointer<UInt8>) -> Result<CaseEvaluation, CaseReadError> {
+        var workspace = Workspace()
+        return judge(line: line, workspace: &workspace) { decoded, evaluator in
+            let result = checker.check(decoded, evaluator: &evaluator, options: options)
+            return CaseEvaluation(result: result, decoded: decoded, evaluator: evaluator)
+        }
+    }
+
+    /// Decodes one line and judges it at its Stichtag as `check(line:…)` does, then hands the
+    /// case and the worker's evaluator, started on it, to `body`, which asks for the verdicts
+    /// it needs (`severity(ofCaseRule:_:)`): no rule is decided, no message written unasked.
+    /// The failure of a line that cannot be judged otherwise.
+    func judge<Judged>(line: UnsafeBufferPointer<UInt8>, workspace: inout Workspace,
+                       _ body: (DecodedCase, inout Evaluator) -> Judged) -> Result<Judged, CaseReadError> {
         let decoded: DecodedCase
-        do { decoded = try decoder.decode(line) } catch { return .failure(error) }
+        do { decoded = try decoder.decode(line, judgedAt: options.asOf) } catch { return .failure(error) }
         let stichtag = options.asOf ?? decoded.stichtag ?? options.today
         if !options.ignoreInForce, let problem = policy.notInForce(at: stichtag) {
             return .failure(CaseReadError(path: "", message: problem, offset: 0, caseID: decoded.id))
         }
         decoded.applyStichtag(stichtag, schema: policy.schema)
-        var evaluator = Evaluator(policy: policy, root: decoded.root, stichtag: stichtag)
-        let result = checker.check(decoded, evaluator: &evaluator, options: options)
-        return .success(CaseEvaluation(result: result, decoded: decoded, evaluator: evaluator))
+        var evaluator: Evaluator
+        if let reused = workspace.evaluator.take() {
+            evaluator = reused
+            evaluator.start(root: decoded.root, stichtag: stichtag)
+        } else {
+            evaluator = Evaluator(policy: policy, root: decoded.root, stichtag: stichtag)
+        }
+        defer { workspace.evaluator = evaluator }
+        let judged = body(decoded, &evaluator)
+        // The evaluator's records are views into the case's arena, which goes with `decoded`.
+        withExtendedLifetime(decoded) {}
+        return .success(judged)
+    }
+
+    /// The place of the case rule `id` among the stream's case rules; nil when the policy has none.
+    func caseRule(_ id: String) -> Int? {
+        lineWriter.ruleIDs.firstIndex(of: id)
+    }
+
+    /// The severity of the finding that case rule `r` gives the case `evaluator` was started
+    /// on, nil when it gives none: `check`'s decision, without the message.
+    func severity(ofCaseRule r: Int, _ evaluator: inout Evaluator) -> FindingSeverity? {
+        var noTrace: [String]? = nil
+        return checker.decide(lineWriter.rules[r], lineWriter.codes[r], &evaluator, horizon: options.horizonDays, trace: &noTrace)?.severity
     }
 }

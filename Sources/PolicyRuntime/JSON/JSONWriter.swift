@@ -106,9 +106,9 @@ public struct JSONWriter {
     /// elements are all scalars, and empty arrays and objects, stay on one line
     /// (`["a", "b"]`, `[]`, `{}`). No newline at the end.
     public static func pretty(_ value: JSONValue, indent: Int = 2) -> String {
-        var out = ""
-        writePretty(value, indent: indent, level: 0, into: &out)
-        return out
+        var writer = PrettyJSONWriter(indent: indent)
+        writer.write(value)
+        return writer.text
     }
 
     private static func writeCompact(_ value: JSONValue, into out: inout String) {
@@ -134,41 +134,135 @@ public struct JSONWriter {
         }
     }
 
-    private static func writePretty(_ value: JSONValue, indent: Int, level: Int, into out: inout String) {
-        let inner = String(repeating: " ", count: indent * (level + 1))
-        let outer = String(repeating: " ", count: indent * level)
+    private static func writeScalar(_ value: JSONValue, into out: inout String) {
         switch value {
-        case .array(let elements) where elements.isEmpty:
-            out.append("[]")
-        case .array(let elements) where elements.allSatisfy(isScalar):
-            out.append("[")
+        case .null: out.append("null")
+        case .bool(let flag): out.append(flag ? "true" : "false")
+        case .number(let text): out.append(text)
+        case .string(let text): quote(text, into: &out)
+        case .array, .object: preconditionFailure("containers are written by the caller")
+        }
+    }
+}
+
+/// Pretty JSON in `JSONWriter.pretty`'s layout, written piece by piece as UTF-8 bytes: a
+/// document too large to build as a `JSONValue` first (the monthly report of a large
+/// caseload) is written straight from its figures. `pretty` writes through it too.
+///
+///     json.beginObject()
+///     json.member("cases", 12)
+///     json.key("teams"); json.beginArray()
+///     for team in teams { json.element(); json.beginObject(); …; json.endObject() }
+///     json.endArray()
+///     json.endObject()
+struct PrettyJSONWriter: ~Copyable {
+    let indent: Int
+    private var out = OutputBytes()
+    /// How many members or elements the innermost open object or array has so far, and the
+    /// counts of those around it (innermost last).
+    private var written = 0
+    private var outer: [Int] = []
+    /// Where strings are quoted before they are copied out.
+    private var quoted: [UInt8] = []
+
+    init(indent: Int = 2) { self.indent = indent }
+
+    /// What has been written, as text.
+    var text: String { out.text }
+
+    /// A key quoted once, with its `: `, for members written over and over (the figures of
+    /// every case manager): writing it is one copy, not quoting it again.
+    struct Key {
+        fileprivate var bytes: [UInt8] = []
+        init(_ name: String) {
+            JSONWriter.quote(name, into: &bytes)
+            bytes.appendLiteral(": ")
+        }
+    }
+
+    mutating func beginObject() { begin(UInt8(ascii: "{")) }
+    mutating func endObject() { end(UInt8(ascii: "}")) }
+    /// An array written element by element has one element per line: write one of scalars
+    /// whole with `write(_:)`, which keeps it on one line as `pretty` does.
+    mutating func beginArray() { begin(UInt8(ascii: "[")) }
+    mutating func endArray() { end(UInt8(ascii: "]")) }
+
+    /// Starts a member of the innermost object; its value is written next.
+    mutating func key(_ name: String) {
+        nextLine()
+        write(name)
+        out.append(literal: ": ")
+    }
+
+    mutating func key(_ key: Key) {
+        nextLine()
+        key.bytes.withUnsafeBufferPointer { out.append($0) }
+    }
+
+    /// Starts an element of the innermost array; it is written next.
+    mutating func element() { nextLine() }
+
+    mutating func member(_ key: String, _ value: Int?) { self.key(key); write(value) }
+    mutating func member(_ key: String, _ value: String?) { self.key(key); write(value) }
+    mutating func member(_ key: String, number text: String?) { self.key(key); write(number: text) }
+    mutating func member(_ key: Key, _ value: Int?) { self.key(key); write(value) }
+    mutating func member(_ key: Key, _ value: String?) { self.key(key); write(value) }
+    mutating func member(_ key: Key, _ value: Bool) { self.key(key); write(value) }
+    mutating func member(_ key: Key, number text: String?) { self.key(key); write(number: text) }
+
+    /// A number; null when nil.
+    mutating func write(_ value: Int?) {
+        guard let value else { return out.append(literal: "null") }
+        out.append(decimal: value)
+    }
+
+    /// A string; null when nil.
+    mutating func write(_ value: String?) {
+        guard let value else { return out.append(literal: "null") }
+        quoted.removeAll(keepingCapacity: true)
+        JSONWriter.quote(value, into: &quoted)
+        quoted.withUnsafeBufferPointer { out.append($0) }
+    }
+
+    mutating func write(_ flag: Bool) {
+        out.append(literal: flag ? "true" : "false")
+    }
+
+    /// A number given as its JSON text, which is trusted; null when nil.
+    mutating func write(number text: String?) {
+        guard var text else { return out.append(literal: "null") }
+        text.withUTF8 { out.append($0) }
+    }
+
+    /// A whole value: arrays whose elements are all scalars on one line, other containers one
+    /// member or element per line.
+    mutating func write(_ value: JSONValue) {
+        switch value {
+        case .null: out.append(literal: "null")
+        case .bool(let flag): write(flag)
+        case .number(let text): write(number: text)
+        case .string(let text): write(text)
+        case .array(let elements) where !elements.isEmpty && elements.allSatisfy(Self.isScalar):
+            out.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
-                if index > 0 { out.append(", ") }
-                writeScalar(element, into: &out)
+                if index > 0 { out.append(literal: ", ") }
+                write(element)
             }
-            out.append("]")
+            out.append(UInt8(ascii: "]"))
         case .array(let elements):
-            out.append("[\n")
-            for (index, element) in elements.enumerated() {
-                if index > 0 { out.append(",\n") }
-                out.append(inner)
-                writePretty(element, indent: indent, level: level + 1, into: &out)
+            beginArray()
+            for element in elements {
+                self.element()
+                write(element)
             }
-            out.append("\n" + outer + "]")
-        case .object(let members) where members.isEmpty:
-            out.append("{}")
+            endArray()
         case .object(let members):
-            out.append("{\n")
-            for (index, (key, member)) in members.enumerated() {
-                if index > 0 { out.append(",\n") }
-                out.append(inner)
-                quote(key, into: &out)
-                out.append(": ")
-                writePretty(member, indent: indent, level: level + 1, into: &out)
+            beginObject()
+            for (key, member) in members {
+                self.key(key)
+                write(member)
             }
-            out.append("\n" + outer + "}")
-        default:
-            writeScalar(value, into: &out)
+            endObject()
         }
     }
 
@@ -179,13 +273,111 @@ public struct JSONWriter {
         }
     }
 
-    private static func writeScalar(_ value: JSONValue, into out: inout String) {
-        switch value {
-        case .null: out.append("null")
-        case .bool(let flag): out.append(flag ? "true" : "false")
-        case .number(let text): out.append(text)
-        case .string(let text): quote(text, into: &out)
-        case .array, .object: preconditionFailure("containers are written by the caller")
+    private mutating func begin(_ bracket: UInt8) {
+        out.append(bracket)
+        outer.append(written)
+        written = 0
+    }
+
+    /// An empty container closes on its own line: `[]`, `{}`.
+    private mutating func end(_ bracket: UInt8) {
+        if written > 0 { out.appendLineBreak(indentation: indent * (outer.count - 1), comma: false) }
+        out.append(bracket)
+        written = outer.removeLast()
+    }
+
+    private mutating func nextLine() {
+        out.appendLineBreak(indentation: indent * outer.count, comma: written > 0)
+        written += 1
+    }
+}
+
+/// The pretty writer's bytes. It appends a few bytes at a time (a line break, a key, a
+/// number), and `[UInt8].append(contentsOf:)` costs more per call than such a run takes to
+/// copy: here an append is a capacity check and the copy.
+private struct OutputBytes: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var count = 0
+
+    init() {
+        capacity = 4096
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// The bytes as a `String`, checked piece by piece: `String(decoding:as:)` checks ASCII a
+    /// word at a time, but a single other byte (the „–“ of a policy title) sends the whole
+    /// text through its byte-by-byte check, about ten times slower.
+    var text: String {
+        let bytes = UnsafeBufferPointer(start: base, count: count)
+        var text = ""
+        text.reserveCapacity(count)
+        var start = 0
+        while start < count {
+            var end = min(start + 16384, count)
+            // Not inside a character: a piece ends before a byte that starts one.
+            while end < count, bytes[end] & 0xC0 == 0x80 { end -= 1 }
+            text += String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            start = end
         }
+        return text
+    }
+
+    mutating func append(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    mutating func append(_ run: UnsafeBufferPointer<UInt8>) {
+        guard let from = run.baseAddress else { return }
+        reserve(run.count)
+        (base + count).initialize(from: from, count: run.count)
+        count += run.count
+    }
+
+    /// `,` if `comma`, a line break, and `indentation` spaces.
+    mutating func appendLineBreak(indentation: Int, comma: Bool) {
+        reserve(2 + indentation)
+        if comma {
+            base[count] = UInt8(ascii: ",")
+            count += 1
+        }
+        base[count] = 0x0A
+        for i in count + 1 ..< count + 1 + indentation { base[i] = UInt8(ascii: " ") }
+        count += 1 + indentation
+    }
+
+    mutating func append(literal: StaticString) {
+        append(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    /// `n` in decimal digits.
+    mutating func append(decimal n: Int) {
+        var digits = 1, rest = n.magnitude
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
+        if n < 0 { append(UInt8(ascii: "-")) }
+        reserve(digits)
+        rest = n.magnitude
+        for i in stride(from: count + digits - 1, through: count, by: -1) {
+            base[i] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
+        count += digits
+    }
+
+    private mutating func reserve(_ n: Int) {
+        guard count + n > capacity else { return }
+        let grown = max(capacity * 2, count + n)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+        moved.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = grown
     }
 }

@@ -161,7 +161,8 @@ public struct Report: Sendable {
 
     /// German number text: `37,5`, `75`.
     public static func german(_ d: DecimalNumber) -> String {
-        String(d.description.map { $0 == "." ? "," : $0 })
+        // By bytes, not characters: a number's text is ASCII.
+        String(decoding: d.description.utf8.map { $0 == UInt8(ascii: ".") ? UInt8(ascii: ",") : $0 }, as: UTF8.self)
     }
 
     /// `90,5 %` from tenths of a percent.

@@ -1,12 +1,13 @@
 import PolicyLang
 
-/// Turns caseload lines into report figures. Each line is checked with the policy through
-/// `CaseStream.evaluate(line:)` and leaves only counts behind, under its case manager's key.
-/// Safe to share between threads: each worker fills its own `ReportAggregate`.
+/// Turns caseload lines into report figures. Each line is judged with the policy through
+/// `CaseStream.judge(line:workspace:_:)` and leaves only counts behind, under its case
+/// manager's key. Safe to share between threads: each worker fills its own `ReportAggregate`.
 public struct ReportBuilder: Sendable {
     public let stream: CaseStream
     /// What the policy provides; a figure the policy has no basis for is shown as n/a.
     public let policyFigures: PolicyFigures
+    private let slots: Slots
 
     /// The names the report reads from the policy.
     public enum Names {
@@ -73,47 +74,108 @@ public struct ReportBuilder: Sendable {
         }
     }
 
+    /// Where the figures are read from, found by name once per run, so that each case is read
+    /// by position: fields by slot, values by index, and only the rules counted are decided.
+    private struct Slots: Sendable {
+        /// The case's `fallmanagement` record; nil when the schema has no such record.
+        let fallmanagement: Int?
+        /// Fields of `fallmanagement`.
+        let fallmanager, beginn, ende, clearingBeginn, beendigungsgrund: Int?
+        /// The values of `beendigungsgrund`, when it is an enumeration.
+        let endingReasons: [String]
+        /// Values of the policy, by index.
+        let inCare: Int?
+        let contactMinimum: (oneYearInCare: Int, yearlyMinimumMet: Int)?
+        /// Case rules, by their place among the stream's case rules.
+        let reviewRule, contactRule: Int?
+
+        init(stream: CaseStream) {
+            let policy = stream.policy
+            let root = policy.schema.root
+            var fallmanagement: Int?, fields: RecordType?
+            if let slot = root.fieldIndex["fallmanagement"], case .record(let type) = root.fields[slot].type.base {
+                fallmanagement = slot
+                fields = type
+            }
+            self.fallmanagement = fallmanagement
+            fallmanager = fields?.fieldIndex["fallmanager"]
+            beginn = fields?.fieldIndex["beginn"]
+            ende = fields?.fieldIndex["ende"]
+            clearingBeginn = fields?.fieldIndex["clearing_beginn"]
+            beendigungsgrund = fields?.fieldIndex["beendigungsgrund"]
+            if let fields, let beendigungsgrund, case .enumeration(let e) = fields.fields[beendigungsgrund].type.base {
+                endingReasons = e.cases
+            } else {
+                endingReasons = []
+            }
+            func value(_ name: String) -> Int? { policy.values.firstIndex { $0.name == name } }
+            inCare = value(Names.inCare)
+            if let oneYear = value(Names.oneYearInCare), let met = value(Names.yearlyMinimumMet) {
+                contactMinimum = (oneYear, met)
+            } else {
+                contactMinimum = nil
+            }
+            reviewRule = stream.caseRule(Names.reviewRule)
+            contactRule = stream.caseRule(Names.contactRule)
+        }
+
+        func date(_ slot: Int?, of fm: RecordValue?) -> CalendarDate? {
+            guard let slot, let fm, case .date(let d) = fm[slot] else { return nil }
+            return d
+        }
+    }
+
     public init(stream: CaseStream) {
         self.stream = stream
         self.policyFigures = PolicyFigures(policy: stream.policy)
+        self.slots = Slots(stream: stream)
     }
 
     /// One caseload line (without its line break): its figures go to its case manager, or the
     /// line is counted as unreadable. Nothing of the case itself is kept.
     public func add(line: UnsafeBufferPointer<UInt8>, to aggregate: inout ReportAggregate) {
+        var workspace = CaseStream.Workspace()
+        add(line: line, to: &aggregate, workspace: &workspace)
+    }
+
+    /// The same, with a worker's `workspace`, which keeps one evaluator for all its cases.
+    public func add(line: UnsafeBufferPointer<UInt8>, to aggregate: inout ReportAggregate, workspace: inout CaseStream.Workspace) {
         aggregate.lines += 1
         var isBlank = true
         for b in line where b != 0x20 && b != 0x09 && b != 0x0D { isBlank = false; break }
         if isBlank { aggregate.unreadableLines += 1; return }
-        switch stream.evaluate(line: line) {
-        case .failure:
-            aggregate.unreadableLines += 1
-        case .success(var evaluation):
-            add(&evaluation, to: &aggregate)
+        let judged = stream.judge(line: line, workspace: &workspace) { decoded, evaluator in
+            add(decoded.root, &evaluator, to: &aggregate)
         }
+        if case .failure = judged { aggregate.unreadableLines += 1 }
     }
 
     /// One checked case.
     public func add(_ evaluation: inout CaseEvaluation, to aggregate: inout ReportAggregate) {
-        aggregate.stichtage[evaluation.result.stichtag, default: 0] += 1
-        if case .string(let manager) = evaluation.field(["fallmanagement", "fallmanager"]) {
-            count(&evaluation, into: &aggregate.managers[manager, default: ReportFigures()])
+        add(evaluation.decoded.root, &evaluation.evaluator, to: &aggregate)
+    }
+
+    /// One case, `root`, that `ev` has been started on.
+    private func add(_ root: RecordValue, _ ev: inout Evaluator, to aggregate: inout ReportAggregate) {
+        aggregate.stichtage[ev.stichtag, default: 0] += 1
+        var fm: RecordValue?
+        if let slot = slots.fallmanagement, case .record(let r) = root[slot] { fm = r }
+        if let fm, let slot = slots.fallmanager, case .string(let manager) = fm[slot] {
+            count(fm, &ev, into: &aggregate.managers[manager, default: ReportFigures()])
         } else {
-            count(&evaluation, into: &aggregate.unassigned)
+            count(fm, &ev, into: &aggregate.unassigned)
         }
     }
 
-    private func count(_ ev: inout CaseEvaluation, into f: inout ReportFigures) {
-        let t = ev.result.stichtag
+    private func count(_ fm: RecordValue?, _ ev: inout Evaluator, into f: inout ReportFigures) {
+        let t = ev.stichtag
         f.cases += 1
-        var beginn: CalendarDate?, ende: CalendarDate?, clearing: CalendarDate?
-        if case .date(let d) = ev.field(["fallmanagement", "beginn"]) { beginn = d }
-        if case .date(let d) = ev.field(["fallmanagement", "ende"]) { ende = d }
-        if case .date(let d) = ev.field(["fallmanagement", "clearing_beginn"]) { clearing = d }
+        let beginn = slots.date(slots.beginn, of: fm), ende = slots.date(slots.ende, of: fm)
+        let clearing = slots.date(slots.clearingBeginn, of: fm)
 
         let inCare: Bool
-        if let v = ev.value(named: Names.inCare) {
-            inCare = v == .bool(true)
+        if let i = slots.inCare {
+            inCare = ev.value(i) == .bool(true)
         } else {
             // A policy without the baseline's definition: the spec's "in care".
             inCare = beginn.map { $0 <= t } == true && (ende.map { $0 > t } ?? true)
@@ -125,15 +187,27 @@ public struct ReportBuilder: Sendable {
             f.inClearing += 1
         }
         if let ende, ende <= t {
-            f.endings[ev.enumName(["fallmanagement", "beendigungsgrund"]) ?? ReportFigures.noReason, default: 0] += 1
+            f.endings[endingReason(fm) ?? ReportFigures.noReason, default: 0] += 1
         }
-        for finding in ev.result.findings where finding.severity == .error || finding.severity == .warning {
-            if finding.rule == Names.reviewRule { f.overdueReviews += 1 }
-            if finding.rule == Names.contactRule { f.overdueContacts += 1 }
-        }
-        if policyFigures.contactMinimum, ev.value(named: Names.oneYearInCare) == .bool(true) {
+        if let r = slots.reviewRule, isOverdue(r, &ev) { f.overdueReviews += 1 }
+        if let r = slots.contactRule, isOverdue(r, &ev) { f.overdueContacts += 1 }
+        if let c = slots.contactMinimum, ev.value(c.oneYearInCare) == .bool(true) {
             f.contactYearCases += 1
-            if ev.value(named: Names.yearlyMinimumMet) == .bool(true) { f.contactMinimumMet += 1 }
+            if ev.value(c.yearlyMinimumMet) == .bool(true) { f.contactMinimumMet += 1 }
+        }
+    }
+
+    /// The name of `fallmanagement.beendigungsgrund` (`hoechstdauer`); nil when there is none.
+    private func endingReason(_ fm: RecordValue?) -> String? {
+        guard let fm, let slot = slots.beendigungsgrund, case .enumCase(let i) = fm[slot], i < slots.endingReasons.count else { return nil }
+        return slots.endingReasons[i]
+    }
+
+    /// Whether case rule `r` finds the case overdue: a finding with severity error or warning.
+    private func isOverdue(_ r: Int, _ ev: inout Evaluator) -> Bool {
+        switch stream.severity(ofCaseRule: r, &ev) {
+        case .error?, .warning?: true
+        case .info?, nil: false
         }
     }
 }

@@ -9,7 +9,7 @@ public enum ReportHTML {
         let a = r.policyFigures
         let j = r.jobcenter
         let title = "Monatsbericht Fallmanagement – \(r.policyID) – Stichtag \(r.stichtagText)"
-        var h = """
+        var h: HTMLText = """
         <!DOCTYPE html>
         <html lang="de">
         <head>
@@ -93,14 +93,19 @@ public enum ReportHTML {
         }
         h += "</tbody>\n<tfoot><tr><td>zusammen</td><td class=\"n\">\(total)</td><td class=\"n\">\(total > 0 ? "100 %" : "–")</td><td></td></tr></tfoot>\n</table>\n</section>\n"
         h += "</main>\n<footer>\n<p>Anonymisierte Zahlen: der Bericht enthält keine Fallnummern, Geburtsdaten, Freitexte oder andere personenbezogene Angaben, nur Zählungen je Fallmanager*in, Team und Jobcenter. Erzeugt mit <code>fmpolicy report</code>.</p>\n</footer>\n</body>\n</html>\n"
-        return h
+        return h.string
     }
 
     // MARK: Charts
 
     /// Horizontal bars, one per case manager in team order, with a tick at their limit.
-    static func caseloadChart(_ r: Report) -> String {
-        let rows = r.teams.flatMap { t in t.managers.map { (t.name, $0) } }
+    static func caseloadChart(_ r: Report) -> HTMLText {
+        // Escaping goes character by character, so a label escaped in parts is escaped whole,
+        // and a team's name need be escaped once.
+        let rows = r.teams.flatMap { t in
+            let team = esc(t.name ?? "ohne Team")
+            return t.managers.map { (team, $0) }
+        }
         let labelWidth = 230, plotWidth = 600, rowHeight = 22, top = 30, bottom = 10
         let height = top + max(1, rows.count) * rowHeight + bottom
         let width = labelWidth + plotWidth + 120
@@ -108,7 +113,7 @@ public enum ReportHTML {
         for (_, m) in rows { maximum = max(maximum, Double(m.figures.inCare), m.limit?.doubleValue ?? 0) }
         let (axisMax, step) = axis(maximum)
         func x(_ v: Double) -> Double { Double(labelWidth) + v / axisMax * Double(plotWidth) }
-        var s = "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\">\n"
+        var s: HTMLText = "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\">\n"
         s += "<title>Fälle in Betreuung je Fallmanager*in gegen die Grenze</title>\n"
         var tick = 0.0
         while tick <= axisMax + step / 2 {
@@ -123,28 +128,29 @@ public enum ReportHTML {
         for (i, (team, m)) in rows.enumerated() {
             let y = top + i * rowHeight
             let cls = !m.inStaffFile ? "bar unknown" : m.overLimit ? "bar over" : "bar"
-            let label = m.id + " · " + (team ?? "ohne Team")
-            s += "<g><title>\(esc(label)): \(m.figures.inCare) in Betreuung"
-            s += m.limit.map { ", Grenze \(esc(Report.german($0)))\(m.overLimit ? " (über dem Schlüssel)" : "")" } ?? ", nicht in der Personalliste"
+            let label = esc(m.id) + " · " + team
+            let limit = m.limit.map { esc(Report.german($0)) }
+            s += "<g><title>\(label): \(m.figures.inCare) in Betreuung"
+            s += "\(limit.map { ", Grenze \($0)\(m.overLimit ? " (über dem Schlüssel)" : "")" } ?? ", nicht in der Personalliste")"
             s += "</title>"
-            s += "<text class=\"label\" x=\"\(labelWidth - 8)\" y=\"\(y + 15)\" text-anchor=\"end\">\(esc(label))</text>"
+            s += "<text class=\"label\" x=\"\(labelWidth - 8)\" y=\"\(y + 15)\" text-anchor=\"end\">\(label)</text>"
             s += "<rect class=\"\(cls)\" x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(n(x(Double(m.figures.inCare)) - Double(labelWidth)))\" height=\"\(rowHeight - 6)\"/>"
             if let limit = m.limit {
                 let lx = n(x(limit.doubleValue))
                 s += "<line class=\"limit\" x1=\"\(lx)\" y1=\"\(y + 1)\" x2=\"\(lx)\" y2=\"\(y + rowHeight - 1)\"/>"
             }
-            let value = "\(m.figures.inCare)" + (m.limit.map { " / " + Report.german($0) } ?? "")
-            s += "<text class=\"count\(m.overLimit ? " over" : "")\" x=\"\(labelWidth + plotWidth + 16)\" y=\"\(y + 15)\">\(esc(value))</text></g>\n"
+            s += "<text class=\"count\(m.overLimit ? " over" : "")\" x=\"\(labelWidth + plotWidth + 16)\" y=\"\(y + 15)\">\(m.figures.inCare)\(limit.map { " / " + $0 } ?? "")</text></g>\n"
         }
-        return s + "</svg>\n"
+        s += "</svg>\n"
+        return s
     }
 
     /// Vertical bars of the duration bands of every case in care.
-    static func durationChart(_ f: ReportFigures) -> String {
+    static func durationChart(_ f: ReportFigures) -> HTMLText {
         let width = 640, height = 280, left = 50, top = 30, plotHeight = 190, barWidth = 80, gap = 30
         let (axisMax, step) = axis(Double(max(1, f.durationBands.max() ?? 0)))
         func y(_ v: Double) -> Double { Double(top) + Double(plotHeight) * (1 - v / axisMax) }
-        var s = "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\">\n"
+        var s: HTMLText = "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\">\n"
         s += "<title>Fälle in Betreuung nach Betreuungsdauer in Monaten</title>\n"
         var tick = 0.0
         while tick <= axisMax + step / 2 {
@@ -162,7 +168,8 @@ public enum ReportHTML {
             s += "<text class=\"label\" x=\"\(bx + barWidth / 2)\" y=\"\(top + plotHeight + 20)\" text-anchor=\"middle\">\(esc(band.label))</text></g>\n"
         }
         s += "<text class=\"label\" x=\"\(left + (width - left) / 2)\" y=\"\(height - 12)\" text-anchor=\"middle\">Monate in Betreuung</text>\n"
-        return s + "</svg>\n"
+        s += "</svg>\n"
+        return s
     }
 
     /// An axis from 0 with 1-2-5 steps and at most about six ticks.
@@ -188,9 +195,9 @@ public enum ReportHTML {
 
     // MARK: Tables
 
-    static func teamTable(_ t: Report.Team, _ r: Report) -> String {
+    static func teamTable(_ t: Report.Team, _ r: Report) -> HTMLText {
         let a = r.policyFigures
-        var h = "<h3>\(esc(t.name.map { "Team \($0)" } ?? "ohne Team"))</h3>\n<div class=\"scroll\"><table class=\"team\">\n<thead><tr>"
+        var h: HTMLText = "<h3>\(esc(t.name.map { "Team \($0)" } ?? "ohne Team"))</h3>\n<div class=\"scroll\"><table class=\"team\">\n<thead><tr>"
         for (label, numeric) in [("Fallmanager*in", false), ("Stelle", true), ("Fälle", true), ("in Betreuung", true), ("Grenze", true),
                                  ("Schlüssel", false), ("Clearing", true), ("Fortführungs\u{AD}prüfung überfällig", true),
                                  ("Kontakt überfällig", true), ("Mindest\u{AD}kontakt", true)] {
@@ -199,29 +206,42 @@ public enum ReportHTML {
         h += "<th colspan=\"\(DurationBand.allCases.count)\" class=\"group\">Betreuungsdauer in Monaten</th><th rowspan=\"2\" class=\"n\">Beendet</th></tr>\n<tr>"
         for band in DurationBand.allCases { h += "<th class=\"n band\">\(esc(band.label))</th>" }
         h += "</tr></thead>\n<tbody>\n"
-        func cells(_ f: ReportFigures) -> String {
-            var c = "<td class=\"n\">\(f.inClearing)</td>"
-            c += "<td class=\"n\">\(a.reviews ? "\(f.overdueReviews)" : "n/a")</td>"
-            c += "<td class=\"n\">\(a.contacts ? "\(f.overdueContacts)" : "n/a")</td>"
-            c += "<td class=\"n\">\(esc(ReportText.contactMinimum(f, a, long: false)))</td>"
-            for v in f.durationBands { c += "<td class=\"n\">\(v)</td>" }
-            return c + "<td class=\"n\">\(f.endingsTotal)</td>"
+        /// The cells from „Clearing“ on, appended to `h`.
+        func cells(_ f: ReportFigures) {
+            h += "<td class=\"n\">\(f.inClearing)</td><td class=\"n\">\(a.reviews ? String(f.overdueReviews) : "n/a")</td>"
+            h += "<td class=\"n\">\(a.contacts ? String(f.overdueContacts) : "n/a")</td><td class=\"n\">\(esc(ReportText.contactMinimum(f, a, long: false)))</td>"
+            for v in f.durationBands { h += "<td class=\"n\">\(v)</td>" }
+            h += "<td class=\"n\">\(f.endingsTotal)</td>"
         }
         for m in t.managers {
             let status = !m.inStaffFile ? "<span class=\"badge unknown\">nicht in Personalliste</span>"
                 : m.overLimit ? "<span class=\"badge over\">über</span>" : "<span class=\"badge ok\">ok</span>"
             h += "<tr\(m.overLimit ? " class=\"over\"" : "")><td>\(esc(m.id))</td><td class=\"n\">\(esc(m.stellenanteil.map(Report.german) ?? "–"))</td>"
             h += "<td class=\"n\">\(m.figures.cases)</td><td class=\"n\">\(m.figures.inCare)</td><td class=\"n\">\(esc(m.limit.map(Report.german) ?? "–"))</td><td>\(status)</td>"
-            h += cells(m.figures) + "</tr>\n"
+            cells(m.figures)
+            h += "</tr>\n"
         }
         h += "</tbody>\n<tfoot><tr><td>zusammen</td><td></td><td class=\"n\">\(t.figures.cases)</td><td class=\"n\">\(t.figures.inCare)</td>"
-        h += "<td class=\"n\">\(esc(t.limit.map(Report.german) ?? "–"))</td><td>\(t.managersOverLimit) über</td>" + cells(t.figures) + "</tr></tfoot>\n"
-        return h + "</table></div>\n"
+        h += "<td class=\"n\">\(esc(t.limit.map(Report.german) ?? "–"))</td><td>\(t.managersOverLimit) über</td>"
+        cells(t.figures)
+        h += "</tr></tfoot>\n</table></div>\n"
+        return h
     }
 
     /// Text and attribute values: `&`, `<`, `>`, `"` and `'` as character references
     /// (the same escaping as the documentation page and the timeline).
-    public static func esc(_ s: String) -> String { Markup.escape(s) }
+    public static func esc(_ s: String) -> String {
+        // Most texts (ids, numbers) are printable ASCII without `& < > " '`: escaping keeps
+        // them as they are, so they skip `Markup.escape`'s copy scalar by scalar.
+        s.utf8.allSatisfy(isPlain) ? s : Markup.escape(s)
+    }
+
+    private static func isPlain(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"): false
+        default: byte >= 0x20 && byte < 0x7F
+        }
+    }
 
     static let css = """
 
@@ -282,4 +302,32 @@ public enum ReportHTML {
     @media print { body { background: #fff; } section { break-inside: avoid; border: none; } header { color: #000; background: none; } }
 
     """
+}
+
+/// Markup built as UTF-8 bytes and written like a `String`: `h += "<td>\(count)</td>"`. The
+/// literal parts and the interpolated texts and numbers go straight to bytes: a `String`
+/// interpolation like that costs some two thousand instructions, ten times as much, and the
+/// page of a jobcenter with a thousand case managers has tens of thousands of them.
+struct HTMLText: ExpressibleByStringInterpolation {
+    private(set) var bytes: [UInt8]
+
+    init(stringLiteral literal: String) { bytes = Array(literal.utf8) }
+    init(stringInterpolation: StringInterpolation) { bytes = stringInterpolation.bytes }
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    static func += (text: inout HTMLText, more: HTMLText) { text.bytes += more.bytes }
+
+    struct StringInterpolation: StringInterpolationProtocol {
+        fileprivate var bytes: [UInt8] = []
+
+        init(literalCapacity: Int, interpolationCount: Int) {
+            bytes.reserveCapacity(literalCapacity + 8 * interpolationCount)
+        }
+
+        mutating func appendLiteral(_ literal: String) { bytes += literal.utf8 }
+        /// As it is: what needs escaping is escaped by the caller (`ReportHTML.esc`).
+        mutating func appendInterpolation(_ text: String) { bytes += text.utf8 }
+        mutating func appendInterpolation(_ number: Int) { bytes += String(number).utf8 }
+    }
 }

@@ -104,23 +104,39 @@ public enum ReportText {
     /// Columns padded to their widest cell; the first `leftColumns` and `textColumns` are
     /// left-aligned, numbers right-aligned. The last `totalRows` rows follow a rule.
     static func table(_ header: [String], _ rows: [[String]], leftColumns: Int, textColumns: Set<Int> = [], totalRows: Int = 0) -> String {
-        var widths = header.map(\.count)
-        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-        func line(_ cells: [String]) -> String {
-            var s = ""
+        // Widths are numbers of characters: each cell's is counted once.
+        let cellWidths = ([header] + rows).map { $0.map(\.count) }
+        var widths = cellWidths[0]
+        for row in cellWidths { for (i, width) in row.enumerated() { widths[i] = max(widths[i], width) } }
+        let leftAligned = widths.indices.map { $0 < leftColumns || textColumns.contains($0) }
+        var out = ""
+        // A line is put together as bytes: appending to a `String` costs hundreds of
+        // instructions a piece, and a table of every case manager has tens of thousands.
+        var bytes: [UInt8] = []
+        func line(_ cells: [String], _ cellWidths: [Int]) {
+            bytes.removeAll(keepingCapacity: true)
             for (i, cell) in cells.enumerated() {
-                let left = i < leftColumns || textColumns.contains(i)
-                s += "  " + (left ? pad(cell, widths[i]) : String(repeating: " ", count: widths[i] - cell.count) + cell)
+                let padding = repeatElement(UInt8(ascii: " "), count: widths[i] - cellWidths[i])
+                bytes += "  ".utf8
+                if leftAligned[i] {
+                    bytes += cell.utf8
+                    bytes += padding
+                } else {
+                    bytes += padding
+                    bytes += cell.utf8
+                }
             }
-            while s.last == " " { s.removeLast() }
-            return s + "\n"
+            var text = String(decoding: bytes, as: UTF8.self)
+            while text.last == " " { text.removeLast() }
+            out += text
+            out += "\n"
         }
-        var out = line(header)
+        line(header, cellWidths[0])
         for (i, row) in rows.enumerated() {
             if totalRows > 0, i == rows.count - totalRows {
                 out += "  " + String(repeating: "─", count: widths.reduce(0, +) + 2 * (widths.count - 1)) + "\n"
             }
-            out += line(row)
+            line(row, cellWidths[i + 1])
         }
         return out
     }

@@ -101,9 +101,15 @@ struct ReportRunner {
     let workers: Int
     func run(input: FileHandle) -> ReportAggregate {
         let builder = self.builder
-        let partials = JSONLinesInput.forEachBlock(of: input, workers: workers, accumulator: { ReportAggregate() }, process: { lines, partial in
-            for (line, _) in lines { builder.add(line: line, to: &partial) }
+        let partials = JSONLinesInput.forEachBlock(of: input, workers: workers, accumulator: { Partial() }, process: { lines, partial in
+            for (line, _) in lines { builder.add(line: line, to: &partial.aggregate, workspace: &partial.workspace) }
         }, collect: { _ in })
-        return partials.dropFirst().reduce(into: partials[0]) { $0.merge($1) }
+        return partials.dropFirst().reduce(into: partials[0].aggregate) { $0.merge($1.aggregate) }
+    }
+
+    /// A worker's figures, and what it reuses from case to case.
+    private struct Partial: Sendable {
+        var aggregate = ReportAggregate()
+        var workspace = CaseStream.Workspace()
     }
 }

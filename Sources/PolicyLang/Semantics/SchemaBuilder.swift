@@ -178,7 +178,7 @@ struct TypeResolver {
             }
             return .list(element)
         case .set(let inner, _): return .set(resolve(inner, &diagnostics))
-        case .optional(let inner, let span):
+        case .optional(let inner, _):
             let t = resolve(inner, &diagnostics)
             return t.optional
         }

@@ -62,25 +62,16 @@ extension CaseStream {
     /// The failure of a line that cannot be judged otherwise.
     func judge<Judged>(line: UnsafeBufferPointer<UInt8>, workspace: inout Workspace,
                        _ body: (DecodedCase, inout Evaluator) -> Judged) -> Result<Judged, CaseReadError> {
-        let decoded: DecodedCase
-        do { decoded = try decoder.decode(line, judgedAt: options.asOf) } catch { return .failure(error) }
-        let stichtag = options.asOf ?? decoded.stichtag ?? options.today
-        if !options.ignoreInForce, let problem = policy.notInForce(at: stichtag) {
-            return .failure(CaseReadError(path: "", message: problem, offset: 0, caseID: decoded.id))
+        switch start(line: line, workspace: &workspace) {
+        case .failure(let error): return .failure(error)
+        case .success(let decoded):
+            var evaluator = workspace.evaluator.take()!
+            defer { workspace.evaluator = evaluator }
+            let judged = body(decoded, &evaluator)
+            // The evaluator's records are views into the case's arena, which goes with `decoded`.
+            withExtendedLifetime(decoded) {}
+            return .success(judged)
         }
-        decoded.applyStichtag(stichtag, schema: policy.schema)
-        var evaluator: Evaluator
-        if let reused = workspace.evaluator.take() {
-            evaluator = reused
-            evaluator.start(root: decoded.root, stichtag: stichtag)
-        } else {
-            evaluator = Evaluator(policy: policy, root: decoded.root, stichtag: stichtag)
-        }
-        defer { workspace.evaluator = evaluator }
-        let judged = body(decoded, &evaluator)
-        // The evaluator's records are views into the case's arena, which goes with `decoded`.
-        withExtendedLifetime(decoded) {}
-        return .success(judged)
     }
 
     /// The place of the case rule `id` among the stream's case rules; nil when the policy has none.

@@ -55,6 +55,25 @@ public struct CaseStream: Sendable {
         public init() {}
     }
 
+    /// Decodes one line and judges it at its Stichtag: the case, with the workspace's evaluator
+    /// started on it, or why the line cannot be judged (unreadable, or before the policy is in
+    /// force). `check` and the report both start a line this way.
+    func start(line: UnsafeBufferPointer<UInt8>, workspace: inout Workspace) -> Result<DecodedCase, CaseReadError> {
+        let decoded: DecodedCase
+        do { decoded = try decoder.decode(line, judgedAt: options.asOf) } catch { return .failure(error) }
+        let stichtag = options.asOf ?? decoded.stichtag ?? options.today
+        if !options.ignoreInForce, let problem = policy.notInForce(at: stichtag) {
+            return .failure(CaseReadError(path: "", message: problem, offset: 0, caseID: decoded.id))
+        }
+        decoded.applyStichtag(stichtag, schema: policy.schema)
+        if workspace.evaluator == nil {
+            workspace.evaluator = Evaluator(policy: policy, root: decoded.root, stichtag: stichtag)
+        } else {
+            workspace.evaluator!.start(root: decoded.root, stichtag: stichtag)
+        }
+        return .success(decoded)
+    }
+
     /// The same, with a worker's `workspace`.
     public func check(line: UnsafeBufferPointer<UInt8>, number: Int, into out: inout [UInt8],
                       statistics: inout RunStatistics, tally: inout CaseloadTally, workspace: inout Workspace) {
@@ -67,28 +86,16 @@ public struct CaseStream: Sendable {
             return
         }
         let decoded: DecodedCase
-        do {
-            decoded = try decoder.decode(line, judgedAt: options.asOf)
-        } catch {
+        switch start(line: line, workspace: &workspace) {
+        case .failure(let error):
             statistics.errorLines += 1
             out.append(contentsOf: Self.errorLine(number, error.caseID, error.description).utf8)
             return
+        case .success(let started): decoded = started
         }
-        let stichtag = options.asOf ?? decoded.stichtag ?? options.today
-        if !options.ignoreInForce, let problem = policy.notInForce(at: stichtag) {
-            statistics.errorLines += 1
-            out.append(contentsOf: Self.errorLine(number, decoded.id, problem).utf8)
-            return
-        }
-        decoded.applyStichtag(stichtag, schema: policy.schema)
-        var evaluator: Evaluator
-        if let reused = workspace.evaluator.take() {
-            evaluator = reused
-            evaluator.start(root: decoded.root, stichtag: stichtag)
-        } else {
-            evaluator = Evaluator(policy: policy, root: decoded.root, stichtag: stichtag)
-        }
+        var evaluator = workspace.evaluator.take()!
         defer { workspace.evaluator = evaluator }
+        let stichtag = evaluator.stichtag
         // What `checker.check` and `FindingsWriter.appendJSON` would do, without a `Finding` per
         // finding in between (the same decisions: `decide`, and the same message text).
         statistics.expect(lineWriter.ruleIDs)

@@ -19,7 +19,7 @@ public final class Program: @unchecked Sendable {
     public let messages: [Range<Int>]
     public let messageParts: [MessagePart]
     /// The rules themselves, to find a rule's code (`ObjectIdentifier`s in a dictionary would
-    /// cost a check of a single case a twentieth more, in finding the `Hashable` conformance).
+    /// cost a check of a single case a fiftieth more, in finding the `Hashable` conformance).
     private let checkedRules: [CheckedRule]
 
     init(instructions: [Instruction], constants: [Value], operands: [Int32], valueEntries: [Int32],

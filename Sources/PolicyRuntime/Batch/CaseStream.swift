@@ -99,24 +99,20 @@ public struct CaseStream: Sendable {
         // What `checker.check` and `FindingsWriter.appendJSON` would do, without a `Finding` per
         // finding in between (the same decisions: `decide`, and the same message text).
         statistics.expect(lineWriter.ruleIDs)
-        var fired = workspace.fired, messages = workspace.messages
-        workspace.fired = []
-        workspace.messages = []
-        fired.removeAll(keepingCapacity: true)
-        messages.removeAll(keepingCapacity: true)
-        defer { workspace.fired = fired; workspace.messages = messages }
+        workspace.fired.removeAll(keepingCapacity: true)
+        workspace.messages.removeAll(keepingCapacity: true)
         for (r, rule) in lineWriter.rules.enumerated() {
             var noTrace: [String]? = nil
             guard let verdict = checker.decide(rule, lineWriter.codes[r], &evaluator, horizon: options.horizonDays, trace: &noTrace) else { continue }
-            let start = messages.count
-            checker.appendMessage(verdict.message, &evaluator, to: &messages)
-            fired.append(.init(rule: r, severity: verdict.severity, due: verdict.due, message: start..<messages.count))
+            let start = workspace.messages.count
+            checker.appendMessage(verdict.message, &evaluator, to: &workspace.messages)
+            workspace.fired.append(.init(rule: r, severity: verdict.severity, due: verdict.due, message: start..<workspace.messages.count))
             statistics.count(rule: rule.id, at: r, severity: verdict.severity)
         }
         statistics.cases += 1
-        lineWriter.sort(&fired)
+        lineWriter.sort(&workspace.fired)
         if countsCaseload { accumulate(&evaluator, decoded, &tally) }
-        lineWriter.append(caseID: decoded.id, stichtag: stichtag, fired: fired, messages: messages, to: &out)
+        lineWriter.append(caseID: decoded.id, stichtag: stichtag, fired: workspace.fired, messages: workspace.messages, to: &out)
         // The evaluator's records are views into the case's arena, which goes with `decoded`.
         withExtendedLifetime(decoded) {}
     }

@@ -26,11 +26,9 @@ public struct RunStatistics: Sendable {
         Dictionary(ruleCounts.filter { $0.count > 0 }.map { ($0.rule, $0.count) }, uniquingKeysWith: +)
     }
 
-    private mutating func count(_ f: Finding) { count(rule: f.rule, severity: f.severity) }
-
-    mutating func count(rule: String, severity: FindingSeverity) {
-        severityCounts[severity.rank] += 1
-        add(rule, 1)
+    private mutating func count(_ f: Finding) {
+        severityCounts[f.severity.rank] += 1
+        add(f.rule, 1)
     }
 
     /// The same for a case stream, which lists its rules first (`expect`) and then names the

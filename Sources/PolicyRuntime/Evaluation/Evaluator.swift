@@ -52,7 +52,7 @@ struct Evaluator {
     mutating func value(_ i: Int) -> Value {
         if let v = memo[i] { return v }
         let v = run(policy.program.valueEntries[i])
-        memo[i] = v
+        memo.remember(v, at: i)
         return v
     }
 
@@ -79,12 +79,12 @@ struct Evaluator {
             stamps.deallocate()
         }
 
-        subscript(i: Int) -> Value? {
-            get { stamps[i] == generation ? values[i] : nil }
-            set {
-                values[i] = newValue ?? .absent
-                stamps[i] = newValue == nil ? 0 : generation
-            }
+        /// Value `i`, if computed for the current case.
+        subscript(i: Int) -> Value? { stamps[i] == generation ? values[i] : nil }
+
+        func remember(_ value: Value, at i: Int) {
+            values[i] = value
+            stamps[i] = generation
         }
 
         func forget() {

@@ -24,7 +24,7 @@ enum ValueFormatter {
         }
     }
 
-    /// `text(v, type)` as UTF-8 bytes; dates and numbers without making a `String` first
+    /// `text(v, type)` as UTF-8 bytes; dates and strings without making a `String` first
     /// (messages in a caseload's output are written this way).
     static func append(_ v: Value, _ type: PolicyType, to out: inout [UInt8]) {
         switch v {

@@ -15,6 +15,9 @@ public final class Program: @unchecked Sendable {
     public let valueEntries: [Int32]
     /// Each of the policy's rules, in `CheckedPolicy.rules` order.
     public let rules: [RuleCode]
+    /// The rules' outcomes, each rule's from `RuleCode.firstOutcome` on: plain numbers in one
+    /// buffer, so deciding a rule for a case counts no references.
+    public let outcomes: UnsafeMutableBufferPointer<OutcomeCode>
     /// The messages the rules' outcomes give (`BranchCode.message`), and their parts.
     public let messages: [Range<Int>]
     public let messageParts: [MessagePart]
@@ -23,7 +26,7 @@ public final class Program: @unchecked Sendable {
     private let checkedRules: [CheckedRule]
 
     init(instructions: [Instruction], constants: [Value], operands: [Int32], valueEntries: [Int32],
-         rules: [RuleCode], checkedRules: [CheckedRule], messages: [Range<Int>], messageParts: [MessagePart]) {
+         rules: [RuleCode], outcomes: [OutcomeCode], checkedRules: [CheckedRule], messages: [Range<Int>], messageParts: [MessagePart]) {
         func copy<T>(_ a: [T]) -> UnsafeMutableBufferPointer<T> {
             let b = UnsafeMutableBufferPointer<T>.allocate(capacity: max(a.count, 1))
             _ = b.initialize(from: a)
@@ -32,6 +35,7 @@ public final class Program: @unchecked Sendable {
         self.instructions = copy(instructions)
         self.constants = copy(constants)
         self.operands = copy(operands)
+        self.outcomes = copy(outcomes)
         self.valueEntries = valueEntries
         self.rules = rules
         self.checkedRules = checkedRules
@@ -45,7 +49,8 @@ public final class Program: @unchecked Sendable {
     }
 
     deinit {
-        for buffer in [UnsafeMutableRawBufferPointer(instructions), UnsafeMutableRawBufferPointer(operands)] {
+        for buffer in [UnsafeMutableRawBufferPointer(instructions), UnsafeMutableRawBufferPointer(operands),
+                       UnsafeMutableRawBufferPointer(outcomes)] {
             buffer.baseAddress?.deallocate()
         }
         constants.baseAddress?.deinitialize(count: constants.count)
@@ -104,8 +109,10 @@ public struct Instruction: Sendable {
 /// walks for every case, made of plain numbers, so walking it counts no references.
 public struct RuleCode: Sendable {
     public let guardCondition: Int32
-    /// In the order of `CheckedRule.outcomes`.
-    public let outcomes: [OutcomeCode]
+    /// `Program.outcomes[firstOutcome ..< firstOutcome + outcomeCount]`, in the order of
+    /// `CheckedRule.outcomes`.
+    public let firstOutcome: Int32
+    public let outcomeCount: Int32
 }
 
 /// `finding`: `condition`, `due` and `first`. `deadline`: the date `due`, `first` when it has

@@ -7,6 +7,7 @@ struct ProgramCompiler {
     private var operands: [Int32] = []
     private var messages: [Range<Int>] = []
     private var messageParts: [MessagePart] = []
+    private var outcomes: [OutcomeCode] = []
     private var values: [CheckedValue] = []
 
     static func compile(values: [CheckedValue], rules: [CheckedRule], caseloadKey: CheckedExpr?) -> Program {
@@ -21,7 +22,7 @@ struct ProgramCompiler {
         let ruleCodes = rules.map { compiler.compile($0) }
         if let caseloadKey { _ = compiler.compile(caseloadKey) }
         return Program(instructions: compiler.instructions, constants: compiler.constants,
-                       operands: compiler.operands, valueEntries: valueEntries, rules: ruleCodes, checkedRules: rules,
+                       operands: compiler.operands, valueEntries: valueEntries, rules: ruleCodes, outcomes: compiler.outcomes, checkedRules: rules,
                        messages: compiler.messages, messageParts: compiler.messageParts)
     }
 
@@ -29,7 +30,7 @@ struct ProgramCompiler {
         // Every expression, including the accumulators that only the caseload pass runs.
         for e in rule.expressions { _ = compile(e) }
         func entry(_ e: CheckedExpr?) -> Int32 { e.map { compile($0) } ?? -1 }
-        let outcomes = rule.outcomes.map { outcome -> OutcomeCode in
+        let compiled = rule.outcomes.map { outcome -> OutcomeCode in
             switch outcome {
             case .finding(let severity, let condition, let due, let message, _):
                 return OutcomeCode(isDeadline: false, condition: entry(condition), due: entry(due),
@@ -40,7 +41,9 @@ struct ProgramCompiler {
                                    missing: missing.map { branch($0.severity, $0.message) })
             }
         }
-        return RuleCode(guardCondition: entry(rule.guardCondition), outcomes: outcomes)
+        let first = Int32(outcomes.count)
+        outcomes += compiled
+        return RuleCode(guardCondition: entry(rule.guardCondition), firstOutcome: first, outcomeCount: Int32(compiled.count))
     }
 
     private mutating func branch(_ severity: CheckedSeverity, _ message: CheckedMessage) -> BranchCode {

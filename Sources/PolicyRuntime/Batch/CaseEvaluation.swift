@@ -83,6 +83,6 @@ extension CaseStream {
     /// on, nil when it gives none: `check`'s decision, without the message.
     func severity(ofCaseRule r: Int, _ evaluator: inout Evaluator) -> FindingSeverity? {
         var noTrace: [String]? = nil
-        return checker.decide(lineWriter.rules[r], lineWriter.codes[r], &evaluator, horizon: options.horizonDays, trace: &noTrace)?.severity
+        return checker.decide(lineWriter.codes[r], &evaluator, horizon: options.horizonDays, trace: &noTrace)?.severity
     }
 }

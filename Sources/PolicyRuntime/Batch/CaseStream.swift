@@ -101,13 +101,13 @@ public struct CaseStream: Sendable {
         statistics.expect(lineWriter.ruleIDs)
         workspace.fired.removeAll(keepingCapacity: true)
         workspace.messages.removeAll(keepingCapacity: true)
-        for (r, rule) in lineWriter.rules.enumerated() {
+        for r in lineWriter.codes.indices {
             var noTrace: [String]? = nil
-            guard let verdict = checker.decide(rule, lineWriter.codes[r], &evaluator, horizon: options.horizonDays, trace: &noTrace) else { continue }
+            guard let verdict = checker.decide(lineWriter.codes[r], &evaluator, horizon: options.horizonDays, trace: &noTrace) else { continue }
             let start = workspace.messages.count
             checker.appendMessage(verdict.message, &evaluator, to: &workspace.messages)
             workspace.fired.append(.init(rule: r, severity: verdict.severity, due: verdict.due, message: start..<workspace.messages.count))
-            statistics.count(rule: rule.id, at: r, severity: verdict.severity)
+            statistics.count(rule: lineWriter.ruleIDs[r], at: r, severity: verdict.severity)
         }
         statistics.cases += 1
         lineWriter.sort(&workspace.fired)

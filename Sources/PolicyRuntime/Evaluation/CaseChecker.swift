@@ -56,30 +56,32 @@ public struct CaseChecker: Sendable {
     }
 
     func evaluate(_ rule: CheckedRule, _ code: RuleCode, _ ev: inout Evaluator, horizon: Int, trace: inout [String]?) -> Finding? {
-        guard let verdict = decide(rule, code, &ev, horizon: horizon, trace: &trace) else { return nil }
+        guard let verdict = decide(code, &ev, horizon: horizon, trace: &trace, explaining: rule) else { return nil }
         var text: [UInt8] = []
         appendMessage(verdict.message, &ev, to: &text)
         return Finding(rule: rule.id, severity: verdict.severity, message: String(decoding: text, as: UTF8.self),
                        due: verdict.due, source: rule.source)
     }
 
-    /// Which outcome of `rule` applies to the case, if any. Runs the rule's `code`; `rule`'s own
-    /// expressions are read only to explain (`trace`). Leaves the outcome's due date in
-    /// `ev.due`, where the message's `{due}` reads it.
-    func decide(_ rule: CheckedRule, _ code: RuleCode, _ ev: inout Evaluator, horizon: Int, trace: inout [String]?) -> Verdict? {
+    /// Which outcome of the rule compiled as `code` applies to the case, if any. The checked
+    /// `rule` is read only to explain (`trace`), so a caseload passes none. Leaves the outcome's
+    /// due date in `ev.due`, where the message's `{due}` reads it.
+    func decide(_ code: RuleCode, _ ev: inout Evaluator, horizon: Int, trace: inout [String]?, explaining rule: CheckedRule? = nil) -> Verdict? {
         ev.due = nil
         if code.guardCondition >= 0 {
             let v = ev.run(code.guardCondition)
-            if trace != nil, let g = rule.guardCondition {
+            if trace != nil, let g = rule?.guardCondition {
                 trace!.append("when \(describe(g, &ev)) → \(ValueFormatter.explain(v, .bool))")
             }
             guard case .bool(true) = v else { return nil }
         }
-        for (k, outcome) in code.outcomes.enumerated() {
+        let outcomes = policy.program.outcomes
+        for k in 0..<Int(code.outcomeCount) {
+            let outcome = outcomes[Int(code.firstOutcome) + k]
             if !outcome.isDeadline {
                 if outcome.condition >= 0 {
                     let v = ev.run(outcome.condition)
-                    if trace != nil, case .finding(let severity, let condition?, _, _, _) = rule.outcomes[k] {
+                    if trace != nil, let rule, case .finding(let severity, let condition?, _, _, _) = rule.outcomes[k] {
                         trace!.append("\(label(severity)) when \(describe(condition, &ev)) → \(ValueFormatter.explain(v, .bool))")
                     }
                     guard case .bool(true) = v else { continue }
@@ -115,10 +117,11 @@ public struct CaseChecker: Sendable {
     }
 
     /// The due date of outcome `k` as written, for explanations.
-    private func dueText(_ rule: CheckedRule, _ k: Int) -> String {
-        switch rule.outcomes[k] {
+    private func dueText(_ rule: CheckedRule?, _ k: Int) -> String {
+        switch rule?.outcomes[k] {
         case .finding(_, _, let due, _, _): due?.sourceText ?? ""
         case .deadline(let due, _, _, _, _): due.sourceText
+        case nil: ""
         }
     }
 

@@ -133,4 +133,29 @@ final class EvaluationTests: XCTestCase {
         XCTAssertTrue(fortfuehrung?.lines.contains { $0.contains("= 2025-02-20 < stichtag 2025-03-01 → overdue") } ?? false,
                       "\(fortfuehrung?.lines ?? [])")
     }
+
+    /// `latest`/`earliest … by`: on equal dates the entry later in the list is the latest and
+    /// the first is the earliest, whether the key is a plain field of the entry (which the program
+    /// reads without a binder) or the operation also has a condition (the general path).
+    func testLatestAndEarliestOnEqualDates() throws {
+        let p = try policy("""
+        define spaeteste = latest p in fallmanagement.fortfuehrungspruefungen by p.datum
+        define spaeteste_bedingt = latest p in fallmanagement.fortfuehrungspruefungen where true by p.datum
+        define frueheste = earliest p in fallmanagement.fortfuehrungspruefungen by p.datum
+        define frueheste_bedingt = earliest p in fallmanagement.fortfuehrungspruefungen where true by p.datum
+        rule t.spaet "s" cites "1" info when spaeteste.tl_informiert is false message "s"
+        rule t.spaet_bedingt "sb" cites "1" info when spaeteste_bedingt.tl_informiert is false message "sb"
+        rule t.frueh "f" cites "1" info when frueheste.tl_informiert is true message "f"
+        rule t.frueh_bedingt "fb" cites "1" info when frueheste_bedingt.tl_informiert is true message "fb"
+        """)
+        let reviews = [("2023-01-01", true), ("2024-05-01", true), ("2023-01-01", false), ("2024-05-01", false), ("2024-02-01", true)]
+            .map { #"{"datum":"\#($0.0)","tl_informiert":\#($0.1)}"# }.joined(separator: ",")
+        let json = #"{"id":"A","stichtag":"2025-03-01",\#(person),"fallmanagement":{"beginn":"2022-01-01","fortfuehrungspruefungen":[\#(reviews)]}}"#
+        let fired = rules(try TestPolicies.check(json, p)).filter { $0.hasPrefix("info t.") }
+        XCTAssertEqual(fired, ["info t.frueh", "info t.frueh_bedingt", "info t.spaet", "info t.spaet_bedingt"])
+
+        // Without any dated entry there is no latest one: the rules see an absent record.
+        let none = #"{"id":"A","stichtag":"2025-03-01",\#(person),"fallmanagement":{"beginn":"2022-01-01"}}"#
+        XCTAssertEqual(rules(try TestPolicies.check(none, p)).filter { $0.hasPrefix("info t.") }, [])
+    }
 }

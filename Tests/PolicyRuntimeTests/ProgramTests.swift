@@ -45,4 +45,20 @@ final class ProgramTests: XCTestCase {
             return XCTFail("the parameter is remembered per case instead of read as a constant")
         }
     }
+
+    /// `latest p in L by p.datum` reads each entry's date by slot; with a condition it takes
+    /// the general path, which sets the binder per entry.
+    func testLatestByAFieldIsReadWithoutABinder() throws {
+        let policy = try TestPolicies.load("hannover")
+        func op(_ name: String) throws -> Instruction.Op {
+            let value = try XCTUnwrap(policy.values.first { $0.name == name }, name)
+            return policy.program.instructions[Int(value.expression.instruction)].op
+        }
+        guard case .entryByField(.latest) = try op("letzte_fortfuehrungspruefung") else {
+            return XCTFail("`latest p in fm.fortfuehrungspruefungen by p.datum` sets a binder per entry")
+        }
+        guard case .listOperation(.filter) = try op("qualifizierte_kontakte") else {
+            return XCTFail("a filter is not a list operation")
+        }
+    }
 }

@@ -91,6 +91,9 @@ public struct Instruction: Sendable {
         case age
         /// `a` the list, `b` the binder's slot, `c` the condition, `d` the key
         case listOperation(ListOperation)
+        /// `latest`/`earliest` of the list `a` by the date in field slot `b` of each entry
+        /// (`latest p in L by p.datum`), with no condition: no binder to set per entry
+        case entryByField(ListOperation)
         /// the policy's value `b` for the case `a`
         case caseValue
         case caseloadCount

@@ -123,8 +123,15 @@ struct ProgramCompiler {
         case .conditional(let c, let x, let y): instruction = Instruction(.conditional, compile(c), compile(x), compile(y))
         case .age(let born, let on): instruction = Instruction(.age, compile(born), compile(on))
         case .listOperation(let op, let list, let binder, let condition, let key):
-            instruction = Instruction(.listOperation(op), compile(list), Int32(binder),
-                                      condition.map { compile($0) } ?? -1, key.map { compile($0) } ?? -1)
+            let keyInstruction = key.map { compile($0) } ?? -1
+            if op == .latest || op == .earliest, condition == nil, let key, case .field(let base, let slot) = key.kind,
+               case .local(binder) = base.kind {
+                // The key is still compiled above, for `--explain` and coverage, which run it alone.
+                instruction = Instruction(.entryByField(op), compile(list), Int32(slot))
+            } else {
+                instruction = Instruction(.listOperation(op), compile(list), Int32(binder),
+                                          condition.map { compile($0) } ?? -1, keyInstruction)
+            }
         case .caseValue(let base, let i): instruction = Instruction(.caseValue, compile(base), Int32(i))
         case .caseloadCount(let i): instruction = Instruction(.caseloadCount, Int32(i))
         case .staffMember: instruction = Instruction(.staffMember)

@@ -221,6 +221,8 @@ struct Evaluator {
             return .integer(CalendarDate.age(born: b, on: d))
         case .listOperation(let op):
             return evaluateList(op, i.a, Int(i.b), i.c, i.d)
+        case .entryByField(let op):
+            return entry(op, of: i.a, byDateIn: Int(i.b))
         case .caseValue:
             // Accumulators run in the evaluator of the very case they count.
             guard case .record(let r) = operand(i.a), r === root else { return .absent }
@@ -277,6 +279,23 @@ struct Evaluator {
         case .filter: return .list(scratchArena().list(kept))
         case .latest, .earliest: return best?.0 ?? .absent
         }
+    }
+
+    /// `latest`/`earliest` entry of the list `list` by the date in field `slot` of each entry,
+    /// decided as `evaluateList` decides it; entries without that date do not count.
+    private mutating func entry(_ op: ListOperation, of list: Int32, byDateIn slot: Int) -> Value {
+        guard case .list(let entries) = operand(list) else { return .absent }
+        var best: RecordValue?
+        var bestDate = CalendarDate(dayNumber: 0)
+        for entry in entries {
+            guard case .record(let r) = entry, case .date(let d) = r[slot] else { continue }
+            // "Latest": on equal dates the entry later in the list; "earliest": the first.
+            if best == nil || (op == .latest ? d >= bestDate : d < bestDate) {
+                best = r
+                bestDate = d
+            }
+        }
+        return best.map(Value.record) ?? .absent
     }
 
     private mutating func scratchArena() -> CaseArena {

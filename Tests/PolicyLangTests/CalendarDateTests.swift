@@ -157,6 +157,26 @@ final class CalendarDateTests: XCTestCase {
         XCTAssertEqual(date("2024-02-29").adding(years: 4).description, "2028-02-29")
     }
 
+    /// Adding months counts the result's day with the reader's quick day count where it can:
+    /// the same day as the general formula for every start day of the months that matter here
+    /// (around 1900 and 2100, and at the ends of what dates can hold) and every offset of a
+    /// few years either way, including results before year 1.
+    func testAddingMonthsAgreesWithTheGeneralDayCount() {
+        for (year, month) in [(1, 1), (1, 2), (1899, 11), (1900, 2), (1901, 1), (1999, 12), (2024, 1), (2024, 2),
+                              (2099, 11), (2100, 2), (2101, 3), (9999, 12)] {
+            for day in 1...CalendarDate.daysInMonth(year: year, month: month) {
+                let start = CalendarDate(dayNumber: Int32(CalendarDate.daysFromCivil(year, month, day)))
+                for months in -40...40 {
+                    let index = year * 12 + (month - 1) + months
+                    let y = index >= 0 ? index / 12 : -((-index + 11) / 12)
+                    let m = index - y * 12 + 1
+                    let expected = CalendarDate.daysFromCivil(y, m, min(day, CalendarDate.daysInMonth(year: y, month: m)))
+                    XCTAssertEqual(Int(start.adding(months: months).dayNumber), expected, "\(year)-\(month)-\(day) + \(months)")
+                }
+            }
+        }
+    }
+
     /// The 31st of January plus 0...11 months lands on every month's last day or the 31st.
     func testMonthEndClampingForEveryMonthLength() {
         let expected2023 = ["2023-01-31", "2023-02-28", "2023-03-31", "2023-04-30", "2023-05-31", "2023-06-30",

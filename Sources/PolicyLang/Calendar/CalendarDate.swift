@@ -139,7 +139,11 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         let newYear = CalendarDate.floorDivide(monthIndex, 12)
         let newMonth = monthIndex - newYear * 12 + 1
         let newDay = min(day, CalendarDate.daysInMonth(year: newYear, month: newMonth))
-        return CalendarDate(dayNumber: Int32(CalendarDate.daysFromCivil(newYear, newMonth, newDay)))
+        // Deadlines add months to dates of a case, nearly all in years 1...9999, where the
+        // reader's day count (quick for 1901–2099) applies; the general formula elsewhere.
+        let days = newYear >= 1 ? CalendarDate.dayNumber(year: newYear, month: newMonth, day: newDay)
+                                : CalendarDate.daysFromCivil(newYear, newMonth, newDay)
+        return CalendarDate(dayNumber: Int32(days))
     }
 
     /// `adding(months: 12 * years)`, so 29 February clamps to 28 February in common years.

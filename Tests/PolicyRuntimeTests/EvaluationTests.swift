@@ -158,4 +158,36 @@ final class EvaluationTests: XCTestCase {
         let none = #"{"id":"A","stichtag":"2025-03-01",\#(person),"fallmanagement":{"beginn":"2022-01-01"}}"#
         XCTAssertEqual(rules(try TestPolicies.check(none, p)).filter { $0.hasPrefix("info t.") }, [])
     }
+
+    /// A duration too large for any date gives no date (as integer overflow gives no number),
+    /// not a crash: the deadline has no date, and the rule reports what it has for that.
+    func testDateArithmeticBeyondEveryDateGivesNoDate() throws {
+        let p = try policy("""
+        param riesig = 9000000000000000000 years
+        param lang = 100000000 months
+        param tage = 3000000000 days
+        rule t.jahre "j" cites "1" when true
+          deadline fallmanagement.beginn + riesig
+            overdue warning message "j"
+            missing info message "j: kein Datum"
+        rule t.zurueck "z" cites "1" when true
+          deadline fallmanagement.beginn - riesig
+            overdue warning message "z"
+            missing info message "z: kein Datum"
+        rule t.monate "m" cites "1" when true
+          deadline fallmanagement.beginn + lang
+            overdue warning message "m"
+            missing info message "m: kein Datum"
+        rule t.tage "t" cites "1" when true
+          deadline fallmanagement.beginn - tage
+            overdue warning message "t"
+            missing info message "t: kein Datum"
+        rule t.weit "w" cites "1" info when fallmanagement.beginn + 5000000 years > stichtag message "w {fallmanagement.beginn + 5000000 years}"
+        """)
+        let json = #"{"id":"A","stichtag":"2025-03-01",\#(person),"fallmanagement":{"beginn":"2022-01-01"}}"#
+        let result = try TestPolicies.check(json, p)
+        let messages = result.findings.filter { $0.rule.hasPrefix("t.") }.map(\.message).sorted()
+        // Five million years on is still a date (a day number of 32 bits holds about 5.8 million).
+        XCTAssertEqual(messages, ["j: kein Datum", "m: kein Datum", "t: kein Datum", "w 5002022-01-01", "z: kein Datum"])
+    }
 }

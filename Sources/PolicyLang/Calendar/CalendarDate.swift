@@ -134,6 +134,26 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     /// `2024-08-31 + 6 months = 2025-02-28`, `2024-02-29 + 12 months = 2025-02-28`,
     /// `2024-01-31 + 1 month = 2024-02-29`.
     public func adding(months: Int) -> CalendarDate {
+        CalendarDate(dayNumber: Int32(dayCount(addingMonths: months)))
+    }
+
+    /// `adding(days:)`, or nil when the result lies beyond what a date holds (a day number of
+    /// 32 bits: about 5.8 million years either side of 1970). A policy may name any duration;
+    /// its arithmetic gives no date rather than a crash.
+    public func checkedAdding(days: Int) -> CalendarDate? {
+        let (sum, overflow) = Int(dayNumber).addingReportingOverflow(days)
+        guard !overflow, let n = Int32(exactly: sum) else { return nil }
+        return CalendarDate(dayNumber: n)
+    }
+
+    /// `adding(months:)`, or nil when the result lies beyond what a date holds.
+    public func checkedAdding(months: Int) -> CalendarDate? {
+        // Beyond a billion months no result is a date; within it, nothing on the way overflows.
+        guard months.magnitude <= 1_000_000_000, let n = Int32(exactly: dayCount(addingMonths: months)) else { return nil }
+        return CalendarDate(dayNumber: n)
+    }
+
+    private func dayCount(addingMonths months: Int) -> Int {
         let (year, month, day) = components
         let monthIndex = year * 12 + (month - 1) + months
         let newYear = CalendarDate.floorDivide(monthIndex, 12)
@@ -141,9 +161,8 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         let newDay = min(day, CalendarDate.daysInMonth(year: newYear, month: newMonth))
         // Deadlines add months to dates of a case, nearly all in years 1...9999, where the
         // reader's day count (quick for 1901–2099) applies; the general formula elsewhere.
-        let days = newYear >= 1 ? CalendarDate.dayNumber(year: newYear, month: newMonth, day: newDay)
-                                : CalendarDate.daysFromCivil(newYear, newMonth, newDay)
-        return CalendarDate(dayNumber: Int32(days))
+        return newYear >= 1 ? CalendarDate.dayNumber(year: newYear, month: newMonth, day: newDay)
+                            : CalendarDate.daysFromCivil(newYear, newMonth, newDay)
     }
 
     /// `adding(months: 12 * years)`, so 29 February clamps to 28 February in common years.

@@ -78,12 +78,12 @@ public struct Duration: Hashable, Sendable, CustomStringConvertible {
     public let unit: DurationUnit
     public init(_ amount: Int, _ unit: DurationUnit) { self.amount = amount; self.unit = unit }
 
-    public func added(to date: CalendarDate, sign: Int = 1) -> CalendarDate {
-        switch unit {
-        case .days: date.adding(days: sign * amount)
-        case .months: date.adding(months: sign * amount)
-        case .years: date.adding(months: sign * amount * 12)
-        }
+    /// `date` moved by this duration (back, with `sign` -1); nil when the result lies beyond
+    /// what a date holds, however large the duration a policy names.
+    public func added(to date: CalendarDate, sign: Int = 1) -> CalendarDate? {
+        let (steps, overflow) = amount.multipliedReportingOverflow(by: unit == .years ? 12 * sign : sign)
+        guard !overflow else { return nil }
+        return unit == .days ? date.checkedAdding(days: steps) : date.checkedAdding(months: steps)
     }
     public var description: String { "\(amount) \(amount == 1 ? String(unit.rawValue.dropLast()) : unit.rawValue)" }
 

@@ -182,7 +182,7 @@ struct Evaluator {
             return Evaluator.arithmetic(op, operand(i.a), operand(i.b))
         case .shiftDate(let adding):
             guard case .date(let d) = operand(i.a), case .duration(let span) = operand(i.b) else { return .absent }
-            return .date(span.added(to: d, sign: adding ? 1 : -1))
+            return span.added(to: d, sign: adding ? 1 : -1).map(Value.date) ?? .absent
         case .otherwise:
             let x = operand(i.a)
             return x.isAbsent ? operand(i.b) : x

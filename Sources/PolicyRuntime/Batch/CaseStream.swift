@@ -10,8 +10,8 @@ public struct CaseStream: Sendable {
     let decoder: CaseDecoder
     let caseloadRules: [CheckedRule]
     let lineWriter: CaseLineWriter
-    /// A case manager's tally entry before their first case: no cases, and zero for each accumulator.
-    private let noCounts: [Int]
+    /// The caseload rules' accumulators in tally order, as instructions (-1: every case counts).
+    private let accumulators: [Int32]
     /// Each caseload rule's number of accumulators.
     private let accumulatorShape: [Int]
     /// Count towards caseload rules (only when a staff file was given).
@@ -26,7 +26,7 @@ public struct CaseStream: Sendable {
         self.caseloadRules = policy.caseloadRules
         self.lineWriter = CaseLineWriter(policy: policy)
         self.accumulatorShape = policy.caseloadRules.map(\.accumulators.count)
-        self.noCounts = [Int](repeating: 0, count: 1 + accumulatorShape.reduce(0, +))
+        self.accumulators = policy.caseloadRules.flatMap(\.accumulators).map { $0?.instruction ?? -1 }
         self.countsCaseload = countsCaseload && policy.caseloadKey != nil
     }
 
@@ -121,25 +121,15 @@ public struct CaseStream: Sendable {
         guard let keyExpr = policy.caseloadKey, case .string(let manager) = ev.evaluate(keyExpr) else { return }
         // The accumulators' binder is slot 0 (the case); list operations may use further slots.
         if ev.locals.isEmpty { ev.locals.append(.record(decoded.root)) } else { ev.locals[0] = .record(decoded.root) }
-        // Counted in place: one look-up of the manager, no copy of their counts.
-        let rules = caseloadRules
-        func add(_ entry: inout [Int]) {
-            entry[0] += 1
-            var k = 1
-            for rule in rules {
-                for condition in rule.accumulators {
-                    if let condition {
-                        if case .bool(true) = ev.evaluate(condition) { entry[k] += 1 }
-                    } else {
-                        entry[k] += 1
-                    }
-                    k += 1
-                }
+        let counts = tally.counts(of: manager, width: 1 + accumulators.count)
+        tally.increment(counts)
+        for (k, condition) in accumulators.enumerated() {
+            if condition < 0 {
+                tally.increment(counts + 1 + k)
+            } else if case .bool(true) = ev.run(condition) {
+                tally.increment(counts + 1 + k)
             }
         }
-        // A local, not `noCounts` itself: `default:` is a closure, which would copy the whole stream.
-        let none = noCounts
-        add(&tally.entries[manager, default: none])
     }
 
     /// The caseload objects: one per staff entry in staff-file order, then an error object for

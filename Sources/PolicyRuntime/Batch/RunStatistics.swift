@@ -87,38 +87,3 @@ public struct RunStatistics: Sendable {
         return out
     }
 }
-
-/// Per case manager, how many cases they have and how many of those met each accumulator of
-/// each caseload rule.
-public struct CaseloadTally: Sendable {
-    /// case manager key → their number of cases, then the accumulators' counts (caseload rules
-    /// in policy order, each rule's accumulators in order): one look-up per case, counted in place.
-    var entries: [String: [Int]] = [:]
-
-    public init() {}
-
-    /// The case managers that have cases, sorted.
-    public var managers: [String] { entries.keys.sorted() }
-
-    /// How many cases `manager` has.
-    public func cases(of manager: String) -> Int { entries[manager]?[0] ?? 0 }
-
-    /// Per caseload rule, per accumulator, how many of `manager`'s cases met it (zeros without
-    /// cases); `shape` gives each caseload rule's number of accumulators.
-    func counts(of manager: String, shape: [Int]) -> [[Int]] {
-        guard let entry = entries[manager] else { return shape.map { [Int](repeating: 0, count: $0) } }
-        var from = 1
-        return shape.map { n in
-            defer { from += n }
-            return Array(entry[from..<from + n])
-        }
-    }
-
-    public mutating func merge(_ o: CaseloadTally) {
-        for (manager, theirs) in o.entries {
-            guard var mine = entries.removeValue(forKey: manager) else { entries[manager] = theirs; continue }
-            for k in mine.indices { mine[k] += theirs[k] }
-            entries[manager] = mine
-        }
-    }
-}

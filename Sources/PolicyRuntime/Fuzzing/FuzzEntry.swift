@@ -11,6 +11,8 @@ public enum FuzzEntry {
         let baseline: SyntaxTree
         /// One keeping every field, and one per policy keeping what it reads.
         let caseReaders: [CaseDecoder]
+        /// The staff of `sampleCases`, read once (a staff file's records live as long as the process).
+        let sampleStaff: [RecordValue]
 
         public init?(directory: String) {
             let library = PolicyLibrary(searchPath: [directory])
@@ -22,6 +24,10 @@ public enum FuzzEntry {
             schemaTree = Parser.parse(schemaSource).tree
             baseline = Parser.parse(ba).tree
             caseReaders = [CaseDecoder(schema: schema)] + loaded.map { CaseDecoder(schema: $0.schema, policy: $0) }
+            let staffReader = CaseDecoder(schema: loaded[0].schema)
+            guard let staff = try? Array(FuzzEntry.sampleStaff.utf8).withUnsafeBufferPointer({ try staffReader.decodeStaff($0) })
+            else { return nil }
+            sampleStaff = staff
         }
     }
 
@@ -48,17 +54,54 @@ public enum FuzzEntry {
         let file = SourceFile(path: "fuzz.fm", text: text)
         let parsed = Parser.parse(file)
         var diagnostics = parsed.diagnostics
+        var checked: CheckedPolicy?
         if parsed.tree.header?.kind == .schema {
             diagnostics += SchemaValidation.diagnostics(parsed.tree)
         } else {
             var layers = [PolicyLayer(tree: parsed.tree)]
             // The shipped baseline, so that `extends ba` has something to extend.
             if parsed.tree.header?.extends?.text == "ba" { layers.insert(PolicyLayer(tree: shipped.baseline), at: 0) }
-            diagnostics += PolicyChecker.check(schema: shipped.schema, schemaTree: shipped.schemaTree, layers: layers).1
+            let (policy, found) = PolicyChecker.check(schema: shipped.schema, schemaTree: shipped.schemaTree, layers: layers)
+            diagnostics += found
+            checked = policy
         }
         // Rendering must hold for any span the phases produce.
         _ = DiagnosticRenderer().render(diagnostics)
+        if let checked { run(checked, shipped: shipped) }
     }
+
+    /// A policy that checks also runs: its arithmetic, lists and messages over cases of the
+    /// shapes a caseload has, single (with `--explain`) and as a caseload with its caseload rules.
+    /// (A duration of 9,000,000,000,000,000,000 years once crashed here, not in the checker.)
+    private static func run(_ policy: CheckedPolicy, shipped: Shipped) {
+        var options = CheckOptions()
+        options.today = CalendarDate(year: 2025, month: 3, day: 1)!
+        options.ignoreInForce = true
+        let stream = CaseStream(policy: policy, options: options, countsCaseload: true)
+        var statistics = RunStatistics()
+        var tally = CaseloadTally()
+        var out: [UInt8] = []
+        for (number, line) in sampleCases.enumerated() {
+            Array(line.utf8).withUnsafeBufferPointer { bytes in
+                stream.check(line: bytes, number: number + 1, into: &out, statistics: &statistics, tally: &tally)
+                guard let decoded = try? CaseDecoder(schema: policy.schema, policy: policy).decode(bytes) else { return }
+                options.explain = true
+                let result = CaseChecker(policy: policy).check(decoded, options: options)
+                _ = FindingsWriter.text(result)
+                _ = FindingsWriter.json(result)
+            }
+        }
+        _ = stream.caseloadLines(staff: shipped.sampleStaff, tally: tally, stichtag: options.today)
+    }
+
+    /// Cases of the shapes a caseload has: long in care with every list, ended in a leap year's
+    /// February, never in case management and without a Stichtag of its own.
+    static let sampleCases = [
+        #"{"id":"F-1","stichtag":"2025-03-01","person":{"geburtsdatum":"2001-03-02","rechtskreis":"SGB2","arbeitslos":true,"profillage":"entwicklungsprofil","integration_12_monate":false},"handlungsbedarfe":[{"schluesselgruppe":"leistungsfaehigkeit","bezeichnung":"x","verfestigt":true},{"schluesselgruppe":"rahmenbedingungen","verfestigt":false}],"zugangspruefungen":[{"datum":"2021-05-01","ergebnis":"zugang","begruendung":"x"}],"fallmanagement":{"fallmanager":"FM-1","clearing_beginn":"2021-05-10","beginn":"2021-07-01","zugangsart":"einzelfall","betreuung":"haupt","fortfuehrungspruefungen":[{"datum":"2022-01-03","tl_informiert":true,"tl_zustimmung":false}],"eingliederungsvereinbarungen":[{"datum":"2021-08-01"}]},"fruehere_betreuungen":[{"beginn":"2018-01-01","ende":"2020-12-31","beendigungsgrund":"sonstiges"}],"arbeitsaufnahme_seit_ende":false,"kontakte":[{"datum":"2025-02-01","art":"beratungsvermerk","rechtskreis":"SGB2"},{"datum":"2024-12-24","art":"telefonat","rechtskreis":"SGB3"}]}"#,
+        #"{"id":"F-2","stichtag":"2024-02-29","person":{"geburtsdatum":"1960-02-29"},"fallmanagement":{"fallmanager":"FM-2","clearing_beginn":"2024-01-31","beginn":"2023-01-31","ende":"2024-01-31","beendigungsgrund":"hoechstdauer"}}"#,
+        #"{"id":"F-3","person":{"geburtsdatum":"9999-12-31"},"fallmanagement":{"fallmanager":"FM-3","clearing_beginn":"0001-01-01"}}"#,
+    ]
+    static let sampleStaff = #"{"fallmanager":[{"id":"FM-1","stellenanteil":0.5,"team":"A"},{"id":"FM-2","stellenanteil":1}]}"#
 
     /// Read a case; whatever the bytes, the result is a case or one error, and the fast
     /// reader agrees with the full one (keeping every field, and keeping what each policy reads).

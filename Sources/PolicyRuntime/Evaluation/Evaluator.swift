@@ -80,8 +80,10 @@ struct Evaluator {
         }
 
         /// Value `i`, if computed for the current case.
+        @inline(__always)
         subscript(i: Int) -> Value? { stamps[i] == generation ? values[i] : nil }
 
+        @inline(__always)
         func remember(_ value: Value, at i: Int) {
             values[i] = value
             stamps[i] = generation

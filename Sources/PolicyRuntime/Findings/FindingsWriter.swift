@@ -54,33 +54,6 @@ public enum FindingsWriter {
         }
     }
 
-    /// A caseload object: `{"fallmanager": …, "policy": …, "findings": […]}`.
-    public static func caseloadJSON(manager: String, policy: String, findings: [Finding]) -> String {
-        var out = "{\"fallmanager\":"
-        JSONWriter.quote(manager, into: &out)
-        out += ",\"policy\":"
-        JSONWriter.quote(policy, into: &out)
-        out += ",\"findings\":"
-        appendFindings(findings, to: &out)
-        return out + "}"
-    }
-
-    static func appendFindings(_ findings: [Finding], to out: inout String) {
-        out += "["
-        for (i, f) in findings.enumerated() {
-            if i > 0 { out += "," }
-            out += "{\"rule\":"
-            JSONWriter.quote(f.rule, into: &out)
-            out += ",\"severity\":\"\(f.severity.rawValue)\",\"message\":"
-            JSONWriter.quote(f.message, into: &out)
-            if let due = f.due { out += ",\"due\":\"\(due)\"" }
-            out += ",\"source\":"
-            JSONWriter.quote(f.source, into: &out)
-            out += "}"
-        }
-        out += "]"
-    }
-
     /// For a person: a heading, then one finding a line.
     public static func text(_ r: CaseResult, colored: Bool = false) -> String {
         func paint(_ s: String, _ code: String) -> String { colored ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }

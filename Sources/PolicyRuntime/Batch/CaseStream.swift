@@ -174,7 +174,7 @@ public struct CaseStream: Sendable {
             let counts = unmatched.removeValue(forKey: id) ?? tally.entries[id] ?? noCounts
             ev.start(root: RecordValue.empty, stichtag: stichtag)
             ev.staff = member
-            fired.removeAll(keepingCapacity: true)
+            if !fired.isEmpty { fired.removeAll(keepingCapacity: true) }
             messages.removeAll()
             var from = 1
             for (r, rule) in caseloadWriter.rules.enumerated() {

@@ -25,12 +25,14 @@ final class LineBytes: ByteSink, @unchecked Sendable {
     /// Starts again, keeping the memory.
     func removeAll() { count = 0 }
 
+    @inline(__always)
     func append(_ byte: UInt8) {
         if count == capacity { grow(1) }
         base[count] = byte
         count += 1
     }
 
+    @inline(__always)
     func append(_ run: UnsafeBufferPointer<UInt8>) {
         guard let from = run.baseAddress else { return }
         if run.count > capacity - count { grow(run.count) }
@@ -38,14 +40,17 @@ final class LineBytes: ByteSink, @unchecked Sendable {
         count += run.count
     }
 
+    @inline(__always)
     func append(_ bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { append($0) }
     }
 
+    @inline(__always)
     func append(_ run: Slice<UnsafeBufferPointer<UInt8>>) {
         append(UnsafeBufferPointer(rebasing: run))
     }
 
+    @inline(__always)
     func append(literal: StaticString) {
         append(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }

@@ -189,6 +189,8 @@ public struct CaseChecker: Sendable {
 /// The literal parts of a policy's messages escaped for a JSON string, once per run, so that a
 /// batch line escapes only what a message's holes give. Derived from `Program.messageParts`,
 /// which keeps the text as it reads (for `Finding.message`, text output and `--explain`).
+/// A hole that reads a constant (a parameter such as `{regeldauer}`) is text here too: its
+/// instruction gives that constant for every case, so it is formatted once.
 struct EscapedMessageTexts: Sendable {
     /// A message part: its escaped text in `bytes`, or for a hole, the instruction that fills it.
     struct Part {
@@ -202,13 +204,18 @@ struct EscapedMessageTexts: Sendable {
 
     init(_ program: Program) {
         var bytes: [UInt8] = []
+        func escaped(_ text: [UInt8]) -> Part {
+            let start = bytes.count
+            text.withUnsafeBufferPointer { JSONWriter.appendEscaped($0, to: &bytes) }
+            return Part(text: start..<bytes.count, instruction: -1)
+        }
         parts = program.messageParts.map { part in
             switch part {
             case .text(let t):
-                let start = bytes.count
-                t.withUnsafeBufferPointer { JSONWriter.appendEscaped($0, to: &bytes) }
-                return Part(text: start..<bytes.count, instruction: -1)
-            case .value(let instruction, _):
+                return escaped(t)
+            case .value(let instruction, let type):
+                let code = program.instructions[Int(instruction)]
+                if case .constant = code.op { return escaped(Array(ValueFormatter.text(program.constants[Int(code.a)], type).utf8)) }
                 return Part(text: 0..<0, instruction: instruction)
             }
         }

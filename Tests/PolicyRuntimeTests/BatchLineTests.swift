@@ -63,8 +63,9 @@ final class BatchLineTests: XCTestCase {
 
     /// A batch line escapes a message's literal text once per run and the values of its holes as
     /// they are written; `Finding.message` keeps the text as it reads. Quotes, backslashes, line
-    /// breaks, tabs, control characters and non-ASCII text, in a literal and in a case's string,
-    /// give the same line both ways, and the line's JSON reads back as the text.
+    /// breaks, tabs, control characters and non-ASCII text, in a literal, in a parameter (formatted
+    /// once per run) and in a case's string, give the same line both ways, and the line's JSON
+    /// reads back as the text.
     func testMessagesEscapedInLiteralsAndHoles() throws {
         let literal = "Zitat \\\"so\\\" \\\\ Pfad\\nZeile\tTab „Grüße“ € 𝄞 \\{kein Loch\\}"
         let loaded = try TestPolicies.compile("""
@@ -73,6 +74,9 @@ final class BatchLineTests: XCTestCase {
               citation "Escapes"
             rule text.literal "Literal" cites "1"
               warning when true message "\(literal)"
+            param zitat = "sagt \\"ja\\" \\\\ „so“"
+            rule text.constant "Constant" cites "3"
+              info when true message "Parameter {zitat} und {regeldauer}"
             rule text.hole "Hole" cites "2"
               error when true message "FM {fallmanagement.fallmanager}: seit {fallmanagement.beginn}, {fallmanagement.zugangsart}, \\"{person.rechtskreis}\\""
             """)
@@ -81,6 +85,7 @@ final class BatchLineTests: XCTestCase {
         let expected = [
             "text.hole": "FM \(manager): seit 2020-01-31, einzelfall, \"–\"",
             "text.literal": "Zitat \"so\" \\ Pfad\nZeile\tTab „Grüße“ € 𝄞 {kein Loch}",
+            "text.constant": "Parameter sagt \"ja\" \\ „so“ und 2 Jahre",
         ]
         var caseJSON: [UInt8] = []
         JSONWriter.quote(manager, into: &caseJSON)
@@ -96,7 +101,7 @@ final class BatchLineTests: XCTestCase {
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(batch.utf8)) as? [String: Any])
         XCTAssertEqual(object["case"] as? String, "X\"1")
         let messages = (object["findings"] as? [[String: Any]] ?? []).compactMap { f in (f["rule"] as? String).map { ($0, f["message"] as? String) } }
-        XCTAssertEqual(messages.filter { expected[$0.0] != nil }.count, 2)
+        XCTAssertEqual(messages.filter { expected[$0.0] != nil }.count, 3)
         for (rule, message) in messages where expected[rule] != nil { XCTAssertEqual(message, expected[rule], rule) }
     }
 

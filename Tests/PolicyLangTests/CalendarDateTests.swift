@@ -85,8 +85,9 @@ final class CalendarDateTests: XCTestCase {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
-    /// Year, month and day of a day number, for every day of the years 1 to 9999, the first and
-    /// last 200,000 days an `Int32` can hold, and every 9,973rd day in between.
+    /// Year, month and day of a day number, and the reader's day count of them, for every day of
+    /// the years 1 to 9999, the first and last 200,000 days an `Int32` can hold, and every 9,973rd
+    /// day in between.
     func testComponentsAgreeWithTheGeneralFormula() {
         var days = Array(CalendarDate.daysFromCivil(1, 1, 1)...CalendarDate.daysFromCivil(9999, 12, 31))
         days += Array(Int(Int32.min)...Int(Int32.min) + 200_000) + Array(Int(Int32.max) - 200_000...Int(Int32.max))
@@ -96,6 +97,10 @@ final class CalendarDateTests: XCTestCase {
             let c = CalendarDate(dayNumber: Int32(n)).components
             let expected = hinnantCivil(n)
             if c != expected { return XCTFail("day \(n) gives \(c), expected \(expected)") }
+            // And back: month arithmetic counts the days of a date from year 1 on as the reader does.
+            if c.year >= 1, CalendarDate.dayNumber(year: c.year, month: c.month, day: c.day) != n {
+                return XCTFail("\(c) gives day \(CalendarDate.dayNumber(year: c.year, month: c.month, day: c.day)), expected \(n)")
+            }
             checked += 1
         }
         XCTAssertGreaterThan(checked, 4_000_000)

@@ -149,7 +149,11 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         let newYear = CalendarDate.floorDivide(monthIndex, 12)
         let newMonth = monthIndex - newYear * 12 + 1
         let newDay = min(day, CalendarDate.daysInMonth(year: newYear, month: newMonth))
-        return CalendarDate(dayNumber: Int32(CalendarDate.daysFromCivil(newYear, newMonth, newDay)))
+        // A case's deadlines are computed this way for every case: the reader's day count (no
+        // century rule for 1901–2099) wherever it applies, from year 1 on.
+        let days = newYear >= 1 ? CalendarDate.dayNumber(year: newYear, month: newMonth, day: newDay)
+            : CalendarDate.daysFromCivil(newYear, newMonth, newDay)
+        return CalendarDate(dayNumber: Int32(days))
     }
 
     /// `adding(months: 12 * years)`, so 29 February clamps to 28 February in common years.
@@ -230,7 +234,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         return word & high == threes && (word &+ (lanes & 0x0606_0606_0606_0606)) & high == threes
     }
 
-    /// Days from 1970-01-01 to a date of years 1...9999 (what parsing accepts): the days of the
+    /// Days from 1970-01-01 to a date of year 1 or later (parsing accepts 1...9999): the days of the
     /// whole years before it, of the whole months before it in its year, and its day.
     @inlinable @inline(__always)
     static func dayNumber(year: Int, month: Int, day: Int) -> Int {
@@ -251,6 +255,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         return daysBeforeYear + daysBeforeMonth + day - 1
     }
 
+    @inline(__always)
     private static func floorDivide(_ a: Int, _ b: Int) -> Int {
         a >= 0 ? a / b : -((-a + b - 1) / b)
     }

@@ -98,12 +98,6 @@ public struct CaseloadTally: Sendable {
 
     public init() {}
 
-    /// The case managers that have cases, sorted.
-    public var managers: [String] { entries.keys.sorted() }
-
-    /// How many cases `manager` has.
-    public func cases(of manager: String) -> Int { entries[manager]?[0] ?? 0 }
-
     /// Per caseload rule, per accumulator, how many of `manager`'s cases met it (zeros without
     /// cases); `shape` gives each caseload rule's number of accumulators.
     func counts(of manager: String, shape: [Int]) -> [[Int]] {

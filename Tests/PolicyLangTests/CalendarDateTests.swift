@@ -71,6 +71,71 @@ final class CalendarDateTests: XCTestCase {
         }
     }
 
+    /// Hinnant's `civil_from_days` (<https://howardhinnant.github.io/date_algorithms.html>), the
+    /// general formula the calendar used before Neri and Schneider's: the reference here.
+    private func hinnantCivil(_ days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// Year, month and day of a day number, and the reader's day count of them, for every day of
+    /// the years 1 to 9999, the first and last 200,000 days an `Int32` can hold, and every 9,973rd
+    /// day in between.
+    func testComponentsAgreeWithTheGeneralFormula() {
+        var days = Array(CalendarDate.daysFromCivil(1, 1, 1)...CalendarDate.daysFromCivil(9999, 12, 31))
+        days += Array(Int(Int32.min)...Int(Int32.min) + 200_000) + Array(Int(Int32.max) - 200_000...Int(Int32.max))
+        days += Array(stride(from: Int(Int32.min), through: Int(Int32.max), by: 9_973))
+        var checked = 0
+        for n in days {
+            let c = CalendarDate(dayNumber: Int32(n)).components
+            let expected = hinnantCivil(n)
+            if c != expected { return XCTFail("day \(n) gives \(c), expected \(expected)") }
+            // And back: month arithmetic counts the days of a date from year 1 on as the reader does.
+            if c.year >= 1, CalendarDate.dayNumber(year: c.year, month: c.month, day: c.day) != n {
+                return XCTFail("\(c) gives day \(CalendarDate.dayNumber(year: c.year, month: c.month, day: c.day)), expected \(n)")
+            }
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 4_000_000)
+    }
+
+    /// The ten bytes `writeISO` stores: every year from 0 to 9999 (on its first and last day),
+    /// every month and day (in a leap year), each digit in its place; nothing for other years.
+    func testISOTextOfEveryYearMonthAndDay() {
+        func pad(_ n: Int, _ width: Int) -> String { String(repeating: "0", count: width - String(n).count) + String(n) }
+        func iso(_ d: CalendarDate) -> String? {
+            var bytes = [UInt8](repeating: 0xFF, count: 12)
+            let written = bytes.withUnsafeMutableBytes { d.writeISO(to: $0.baseAddress!) }
+            XCTAssertEqual(bytes[10...], [0xFF, 0xFF], "wrote past ten bytes")
+            return written ? String(decoding: bytes[..<10], as: UTF8.self) : nil
+        }
+        var dates: [(CalendarDate, String)] = []
+        for year in 0...9999 {
+            dates.append((CalendarDate(dayNumber: Int32(CalendarDate.daysFromCivil(year, 1, 1))), "\(pad(year, 4))-01-01"))
+            dates.append((CalendarDate(dayNumber: Int32(CalendarDate.daysFromCivil(year, 12, 31))), "\(pad(year, 4))-12-31"))
+        }
+        for month in 1...12 {
+            for day in 1...CalendarDate.daysInMonth(year: 2024, month: month) {
+                dates.append((CalendarDate(year: 2024, month: month, day: day)!, "2024-\(pad(month, 2))-\(pad(day, 2))"))
+            }
+        }
+        for (date, text) in dates {
+            XCTAssertEqual(iso(date), text)
+            XCTAssertEqual(date.description, text)
+        }
+        XCTAssertNil(iso(CalendarDate(dayNumber: 2_932_897)))
+        XCTAssertNil(iso(CalendarDate(dayNumber: -719_529)))
+        XCTAssertEqual(CalendarDate(dayNumber: Int32.max).description, "5881580-07-11")
+        XCTAssertEqual(CalendarDate(dayNumber: Int32.min).description, "-5877641-06-23")
+    }
+
     func testLeapYears() {
         XCTAssertTrue(CalendarDate.isLeapYear(2000))
         XCTAssertFalse(CalendarDate.isLeapYear(1900))

@@ -1,5 +1,6 @@
 @testable import PolicyLang
 @testable import PolicyRuntime
+import Foundation
 import XCTest
 
 /// A batch run writes each case's line straight from the rules' verdicts, with one evaluator
@@ -58,6 +59,50 @@ final class BatchLineTests: XCTestCase {
         let out = line.withUnsafeBufferPointer { stream.check(line: $0, number: 1, statistics: &statistics, tally: &tally) }
         let rules = out.matches(of: /"rule":"([a-z.]+)"/).map { String($0.1) }
         XCTAssertEqual(rules.filter { ["z.first", "a.second", "m.third"].contains($0) }, ["m.third", "a.second", "z.first"])
+    }
+
+    /// A batch line escapes a message's literal text once per run and the values of its holes as
+    /// they are written; `Finding.message` keeps the text as it reads. Quotes, backslashes, line
+    /// breaks, tabs, control characters and non-ASCII text, in a literal, in a parameter (formatted
+    /// once per run) and in a case's string, give the same line both ways, and the line's JSON
+    /// reads back as the text.
+    func testMessagesEscapedInLiteralsAndHoles() throws {
+        let literal = "Zitat \\\"so\\\" \\\\ Pfad\\nZeile\tTab „Grüße“ € 𝄞 \\{kein Loch\\}"
+        let loaded = try TestPolicies.compile("""
+            policy escapes extends ba
+              title "Escapes"
+              citation "Escapes"
+            rule text.literal "Literal" cites "1"
+              warning when true message "\(literal)"
+            param zitat = "sagt \\"ja\\" \\\\ „so“"
+            rule text.constant "Constant" cites "3"
+              info when true message "Parameter {zitat} und {regeldauer}"
+            rule text.hole "Hole" cites "2"
+              error when true message "FM {fallmanagement.fallmanager}: seit {fallmanagement.beginn}, {fallmanagement.zugangsart}, \\"{person.rechtskreis}\\""
+            """)
+        let policy = try XCTUnwrap(loaded.policy, DiagnosticRenderer().render(loaded.diagnostics))
+        let manager = "A\"B\\C\u{01}\u{1F}\t\nü€𝄞 und ein langer Rest über acht Bytes hinaus \""
+        let expected = [
+            "text.hole": "FM \(manager): seit 2020-01-31, einzelfall, \"–\"",
+            "text.literal": "Zitat \"so\" \\ Pfad\nZeile\tTab „Grüße“ € 𝄞 {kein Loch}",
+            "text.constant": "Parameter sagt \"ja\" \\ „so“ und 2 Jahre",
+        ]
+        var caseJSON: [UInt8] = []
+        JSONWriter.quote(manager, into: &caseJSON)
+        let line = Array(#"{"id":"X\"1","stichtag":"2025-03-01","person":{"geburtsdatum":"1990-01-01"},"fallmanagement":{"fallmanager":"#.utf8)
+            + caseJSON + Array(#","beginn":"2020-01-31","zugangsart":"einzelfall"}}"#.utf8)
+        let stream = CaseStream(policy: policy, options: CheckOptions(), countsCaseload: false)
+        var statistics = RunStatistics(), tally = CaseloadTally()
+        let batch = line.withUnsafeBufferPointer { stream.check(line: $0, number: 1, statistics: &statistics, tally: &tally) }
+        let decoded = try line.withUnsafeBufferPointer { try CaseDecoder(schema: policy.schema, policy: policy).decode($0) }
+        let result = CaseChecker(policy: policy).check(decoded, options: CheckOptions())
+        XCTAssertEqual(batch, FindingsWriter.json(result))
+        for f in result.findings where expected[f.rule] != nil { XCTAssertEqual(f.message, expected[f.rule], f.rule) }
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(batch.utf8)) as? [String: Any])
+        XCTAssertEqual(object["case"] as? String, "X\"1")
+        let messages = (object["findings"] as? [[String: Any]] ?? []).compactMap { f in (f["rule"] as? String).map { ($0, f["message"] as? String) } }
+        XCTAssertEqual(messages.filter { expected[$0.0] != nil }.count, 3)
+        for (rule, message) in messages where expected[rule] != nil { XCTAssertEqual(message, expected[rule], rule) }
     }
 
     /// The escaping of the byte path is the `String` path's, for every character that needs it,

@@ -84,6 +84,26 @@ final class CaseloadTests: XCTestCase {
         ])
     }
 
+    /// Keys that need escaping, a staff entry given twice (each gets the findings its cases
+    /// give), one without cases, and case managers missing from the staff file (sorted).
+    func testCaseManagerKeysDuplicatesAndUnknownManagers() throws {
+        let key = #"FM-\"Q\\ü"#   // FM-"Q\ü, as JSON writes it
+        var lines: [String] = []
+        for i in 0..<38 { lines.append(inCare("Q-\(i)", key)) }
+        lines.append(inCare("Z-1", "FM-Z"))
+        lines += [inCare("Y-1", "FM-Y"), inCare("Y-2", "FM-Y")]
+        let staff = #"{"fallmanager":[{"id":"\#(key)","stellenanteil":0.5},{"id":"FM-none","stellenanteil":1},{"id":"\#(key)","stellenanteil":0.5}]}"#
+        let r = try run(lines, staff: staff, policy: "hannover")
+        let finding = #"{"rule":"fallzahl.schluessel","severity":"warning","message":"38 Fälle in Betreuung, höchstens 37.5 (1:75, Stellenanteil 0.5)","source":"Handlungsleitlinie bFM Hannover, IV.1"}"#
+        XCTAssertEqual(r.caseload, [
+            #"{"fallmanager":"\#(key)","policy":"hannover","findings":[\#(finding)]}"#,
+            #"{"fallmanager":"FM-none","policy":"hannover","findings":[]}"#,
+            #"{"fallmanager":"\#(key)","policy":"hannover","findings":[\#(finding)]}"#,
+            #"{"fallmanager":"FM-Y","policy":"hannover","error":"case manager not in the staff file (2 cases)"}"#,
+            #"{"fallmanager":"FM-Z","policy":"hannover","error":"case manager not in the staff file (1 case)"}"#,
+        ])
+    }
+
     func testCaseloadRulesAreDeclaredWhereTheCatalogueSays() throws {
         let expected: [String: [String]] = ["hannover": ["fallzahl.schluessel"], "berlin": ["fallzahl.schluessel"],
                                             "ilmkreis": [], "kkm": ["kontakt.quote"]]

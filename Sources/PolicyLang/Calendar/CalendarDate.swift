@@ -9,8 +9,9 @@ import Musl
 /// A day of the proleptic Gregorian calendar, without time of day or zone.
 ///
 /// The whole date is one `Int32` day number, so comparing, hashing and adding days are
-/// single integer operations; year, month and day are derived on demand with Howard
-/// Hinnant's `civil_from_days` / `days_from_civil` algorithms
+/// single integer operations; year, month and day are derived on demand: from the day number
+/// with Neri and Schneider's algorithm (<https://arxiv.org/abs/2102.06959>), the day number
+/// from them with Howard Hinnant's `days_from_civil`
 /// (<https://howardhinnant.github.io/date_algorithms.html>).
 ///
 /// Month arithmetic clamps to the end of the month, as § 188 (3) BGB does for deadlines:
@@ -85,8 +86,9 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     // MARK: Components
 
     /// Year, month (1...12) and day (1...31), computed together in one pass.
+    @inlinable
     public var components: (year: Int, month: Int, day: Int) {
-        CalendarDate.civilFromDays(Int(dayNumber))
+        CalendarDate.civilFromDays(dayNumber)
     }
 
     /// The year (1...9999 for every date that parsing or `init?(year:month:day:)` produces).
@@ -99,26 +101,34 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     /// `YYYY-MM-DD`, zero-padded; years outside 0...9999 get as many digits as they need
     /// and a leading `-` when negative.
     public var description: String {
+        let iso = String(unsafeUninitializedCapacity: 10) { writeISO(to: UnsafeMutableRawPointer($0.baseAddress!)) ? 10 : 0 }
+        if !iso.isEmpty { return iso }
         let (year, month, day) = components
-        guard (0...9999).contains(year) else {
-            let digits = String(year.magnitude)
-            let padded = String(repeating: "0", count: max(0, 4 - digits.count)) + digits
-            return (year < 0 ? "-" : "") + padded + "-" + twoDigits(month) + "-" + twoDigits(day)
-        }
-        return String(unsafeUninitializedCapacity: 10) { buffer in
-            let zero = UInt8(ascii: "0")
-            buffer[0] = zero + UInt8(year / 1000)
-            buffer[1] = zero + UInt8(year / 100 % 10)
-            buffer[2] = zero + UInt8(year / 10 % 10)
-            buffer[3] = zero + UInt8(year % 10)
-            buffer[4] = UInt8(ascii: "-")
-            buffer[5] = zero + UInt8(month / 10)
-            buffer[6] = zero + UInt8(month % 10)
-            buffer[7] = UInt8(ascii: "-")
-            buffer[8] = zero + UInt8(day / 10)
-            buffer[9] = zero + UInt8(day % 10)
-            return 10
-        }
+        let digits = String(year.magnitude)
+        let padded = String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+        return (year < 0 ? "-" : "") + padded + "-" + twoDigits(month) + "-" + twoDigits(day)
+    }
+
+    /// Writes `description`'s ten bytes at `p` when the year is 0...9999, and returns false
+    /// (writing nothing) for other years. Findings lines write millions of dates: the digits
+    /// are worked out in one word and stored as two, `YYYY-MM-` and `DD`.
+    @inlinable @inline(__always)
+    public func writeISO(to p: UnsafeMutableRawPointer) -> Bool {
+        let (year, month, day) = components
+        guard year >= 0, year <= 9999 else { return false }
+        // Four numbers of 0...99 (century, year in it, month, day) in the four 16-bit lanes of a
+        // word. n / 10 is n × 103 >> 10 for these n; a lane's product stays below 2^16, and the
+        // mask drops what shifting brings down from the lane above.
+        let y = UInt64(year)
+        let pairs = y / 100 | (y % 100) << 16 | UInt64(month) << 32 | UInt64(day) << 48
+        let tens = (pairs &* 103) >> 10 & 0x000F_000F_000F_000F
+        let ones = pairs &- tens &* 10
+        // Byte 2k is lane k's tens, byte 2k + 1 its ones: the eight digits in writing order.
+        let digits = tens | ones << 8 | 0x3030_3030_3030_3030
+        p.storeBytes(of: (digits & 0xFFFF_FFFF | (digits >> 32 & 0xFFFF) << 40 | 0x2D00_002D_0000_0000).littleEndian,
+                     as: UInt64.self)
+        p.storeBytes(of: UInt16(truncatingIfNeeded: digits >> 48).littleEndian, toByteOffset: 8, as: UInt16.self)
+        return true
     }
 
     // MARK: Arithmetic
@@ -243,7 +253,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         return word & high == threes && (word &+ (lanes & 0x0606_0606_0606_0606)) & high == threes
     }
 
-    /// Days from 1970-01-01 to a date of years 1...9999 (what parsing accepts): the days of the
+    /// Days from 1970-01-01 to a date of year 1 or later (parsing accepts 1...9999): the days of the
     /// whole years before it, of the whole months before it in its year, and its day.
     @inlinable @inline(__always)
     static func dayNumber(year: Int, month: Int, day: Int) -> Int {
@@ -264,6 +274,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         return daysBeforeYear + daysBeforeMonth + day - 1
     }
 
+    @inline(__always)
     private static func floorDivide(_ a: Int, _ b: Int) -> Int {
         a >= 0 ? a / b : -((-a + b - 1) / b)
     }
@@ -281,19 +292,34 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    /// Hinnant's `civil_from_days`, the inverse of `daysFromCivil`.
-    @usableFromInline
-    static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097                                     // 0...146096
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (year, month, day)
+    /// Neri and Schneider's `to_date` (their figure 12), the inverse of `daysFromCivil`: no
+    /// branch but the one for January and February, divisions only by constants (which compile
+    /// to multiplications). The day count is moved by `shift` 400-year cycles so that it is never
+    /// negative, and 64 bits leave room for every `Int32` day number, so nothing here overflows
+    /// (the arithmetic is unchecked). Tests compare it with Hinnant's `civil_from_days` for every
+    /// day of the years 1 to 9999 and at both ends of `Int32`.
+    @inlinable
+    static func civilFromDays(_ days: Int32) -> (year: Int, month: Int, day: Int) {
+        let shift: UInt64 = 14_700
+        // Days since 0000-03-01 plus `shift` cycles: the year starts in March, so a leap day ends it.
+        let n = UInt64(Int64(days) &+ 719_468 &+ 146_097 &* Int64(shift))
+        // The century, and the day within it.
+        let n1 = 4 &* n &+ 3
+        let century = n1 / 146_097
+        let dayOfCentury = n1 % 146_097 / 4
+        // The year within the century, and the day within that year (0 is 1 March).
+        let n2 = 4 &* dayOfCentury &+ 3
+        let p2 = 2_939_745 &* n2
+        let yearOfCentury = p2 >> 32
+        let dayOfYear = (p2 & 0xFFFF_FFFF) / 2_939_745 / 4
+        // Month (March is 3, February 14) and day.
+        let n3 = 2_141 &* dayOfYear &+ 197_913
+        let month = n3 >> 16
+        let day = (n3 & 0xFFFF) / 2_141 &+ 1
+        // January and February belong to the next calendar year.
+        let isJanuaryOrFebruary = dayOfYear >= 306
+        let year = Int(100 &* century &+ yearOfCentury) &- Int(400 &* shift) &+ (isJanuaryOrFebruary ? 1 : 0)
+        return (year, Int(isJanuaryOrFebruary ? month &- 12 : month), Int(day))
     }
 }
 

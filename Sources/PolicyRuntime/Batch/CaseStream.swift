@@ -10,6 +10,7 @@ public struct CaseStream: Sendable {
     let decoder: CaseDecoder
     let caseloadRules: [CheckedRule]
     let lineWriter: CaseLineWriter
+    let caseloadWriter: CaseLineWriter
     /// The caseload rules' accumulators in tally order, as instructions (-1: every case counts).
     private let accumulators: [Int32]
     /// Each caseload rule's number of accumulators.
@@ -25,6 +26,7 @@ public struct CaseStream: Sendable {
         self.decoder = CaseDecoder(schema: policy.schema, policy: readsEveryField ? nil : policy)
         self.caseloadRules = policy.caseloadRules
         self.lineWriter = CaseLineWriter(policy: policy)
+        self.caseloadWriter = CaseLineWriter(policy: policy, caseload: true)
         self.accumulatorShape = policy.caseloadRules.map(\.accumulators.count)
         self.accumulators = policy.caseloadRules.flatMap(\.accumulators).map { $0?.instruction ?? -1 }
         self.countsCaseload = countsCaseload && policy.caseloadKey != nil
@@ -45,13 +47,14 @@ public struct CaseStream: Sendable {
     }
 
     /// What one worker reuses from case to case, so that checking a case allocates next to
-    /// nothing: the evaluator's memory, and the findings and message bytes of the line being written.
-    /// Unchecked `Sendable`: a workspace goes with its worker from thread to thread, and is
-    /// never used by two at once.
+    /// nothing: the evaluator's memory, and the findings, message bytes and bytes of the line
+    /// being written. Unchecked `Sendable`: a workspace goes with its worker from thread to
+    /// thread, and is never used by two at once.
     public struct Workspace: @unchecked Sendable {
         var evaluator: Evaluator?
         var fired: [CaseLineWriter.Fired] = []
-        var messages: [UInt8] = []
+        let messages = LineBytes()
+        let line = LineBytes()
         public init() {}
     }
 
@@ -99,20 +102,22 @@ public struct CaseStream: Sendable {
         // What `checker.check` and `FindingsWriter.appendJSON` would do, without a `Finding` per
         // finding in between (the same decisions: `decide`, and the same message text).
         statistics.expect(lineWriter.ruleIDs)
-        workspace.fired.removeAll(keepingCapacity: true)
-        workspace.messages.removeAll(keepingCapacity: true)
+        if !workspace.fired.isEmpty { workspace.fired.removeAll(keepingCapacity: true) }
+        let messages = workspace.messages
+        messages.removeAll()
         for r in lineWriter.codes.indices {
             var noTrace: [String]? = nil
             guard let verdict = checker.decide(lineWriter.codes[r], &evaluator, horizon: options.horizonDays, trace: &noTrace) else { continue }
-            let start = workspace.messages.count
-            checker.appendMessage(verdict.message, &evaluator, to: &workspace.messages)
-            workspace.fired.append(.init(rule: r, severity: verdict.severity, due: verdict.due, message: start..<workspace.messages.count))
+            let start = messages.count
+            checker.appendEscapedMessage(verdict.message, &evaluator, lineWriter.messageTexts, to: messages)
+            workspace.fired.append(lineWriter.fired(rule: r, severity: verdict.severity, due: verdict.due, message: start..<messages.count))
             statistics.count(rule: lineWriter.ruleIDs[r], at: r, severity: verdict.severity)
         }
         statistics.cases += 1
         lineWriter.sort(&workspace.fired)
         if countsCaseload { accumulate(&evaluator, decoded, &tally) }
-        lineWriter.append(caseID: decoded.id, stichtag: stichtag, fired: workspace.fired, messages: workspace.messages, to: &out)
+        lineWriter.appendCaseLine(caseID: decoded.id, stichtag: stichtag, fired: workspace.fired, messages: messages,
+                                  line: workspace.line, to: &out)
         // The evaluator's records are views into the case's arena, which goes with `decoded`.
         withExtendedLifetime(decoded) {}
     }
@@ -136,42 +141,58 @@ public struct CaseStream: Sendable {
     /// each case manager that has cases but no staff entry (sorted by key).
     public func caseloadLines(staff: [RecordValue], tally: CaseloadTally, stichtag: CalendarDate) -> [String] {
         var statistics = RunStatistics()
-        return caseloadLines(staff: staff, tally: tally, stichtag: stichtag, statistics: &statistics)
+        var out: [UInt8] = []
+        appendCaseloadLines(staff: staff, tally: tally, stichtag: stichtag, statistics: &statistics, to: &out)
+        return out.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// The same, counting the caseload findings and unknown case managers into `statistics`.
-    public func caseloadLines(staff: [RecordValue], tally: CaseloadTally, stichtag: CalendarDate,
-                              statistics: inout RunStatistics) -> [String] {
-        guard let staffType = policy.schema.records["Fallmanager"], let idSlot = staffType.fieldIndex["id"] else { return [] }
-        var lines: [String] = []
-        var known = Set<String>()
+    /// The same lines, each with its line break, appended to `out`; the caseload findings and
+    /// unknown case managers are counted into `statistics`. Written as the case lines are, with
+    /// one evaluator for all case managers.
+    public func appendCaseloadLines(staff: [RecordValue], tally: CaseloadTally, stichtag: CalendarDate,
+                                    statistics: inout RunStatistics, to out: inout [UInt8]) {
+        guard let staffType = policy.schema.records["Fallmanager"], let idSlot = staffType.fieldIndex["id"] else { return }
+        // Which case managers with cases have a staff entry, by their place in the tally: the
+        // others get an error object at the end.
+        var matched = [Bool](repeating: false, count: tally.count)
+        let noCounts = [Int](repeating: 0, count: 1 + accumulators.count)
+        var ev = Evaluator(policy: policy, root: RecordValue.empty, stichtag: stichtag)
+        var fired: [CaseLineWriter.Fired] = []
+        let messages = LineBytes(), line = LineBytes()
         for member in staff {
             guard case .string(let id) = member[idSlot] else { continue }
-            known.insert(id)
-            var ev = Evaluator(policy: policy, root: RecordValue.empty, stichtag: stichtag)
+            let place = tally.place(of: id)
+            if let place { matched[place] = true }
+            let counts = place.map { Array(tally.counts(at: $0)) } ?? noCounts
+            ev.start(root: RecordValue.empty, stichtag: stichtag)
             ev.staff = member
-            var findings: [Finding] = []
-            let counts = tally.counts(of: id, shape: accumulatorShape)
-            for (r, rule) in caseloadRules.enumerated() {
-                ev.caseloadCounts = counts[r]
-                var trace: [String]? = nil
-                if let f = checker.evaluate(rule, &ev, horizon: options.horizonDays, trace: &trace) { findings.append(f) }
+            if !fired.isEmpty { fired.removeAll(keepingCapacity: true) }
+            messages.removeAll()
+            var from = 1
+            for (r, rule) in caseloadWriter.rules.enumerated() {
+                let n = accumulatorShape[r]
+                ev.caseloadCounts = Array(counts[from..<from + n])
+                from += n
+                var noTrace: [String]? = nil
+                guard let verdict = checker.decide(caseloadWriter.codes[r], &ev, horizon: options.horizonDays, trace: &noTrace) else { continue }
+                let start = messages.count
+                checker.appendEscapedMessage(verdict.message, &ev, caseloadWriter.messageTexts, to: messages)
+                fired.append(caseloadWriter.fired(rule: r, severity: verdict.severity, due: verdict.due, message: start..<messages.count))
+                statistics.count(caseloadRule: rule.id, severity: verdict.severity)
             }
-            findings.sort { a, b in a.severity != b.severity ? a.severity < b.severity : a.rule < b.rule }
-            statistics.count(caseload: findings)
-            lines.append(FindingsWriter.caseloadJSON(manager: id, policy: policy.id, findings: findings))
+            statistics.caseManagers += 1
+            caseloadWriter.sort(&fired)
+            caseloadWriter.appendCaseloadLine(manager: id, fired: fired, messages: messages, line: line, to: &out)
         }
-        for manager in tally.managers where !known.contains(manager) {
+        for manager in tally.managers where !matched[tally.place(of: manager)!] {
             statistics.unknownCaseManagers += 1
-            var out = "{\"fallmanager\":"
+            out.appendLiteral(#"{"fallmanager":"#)
             JSONWriter.quote(manager, into: &out)
-            out += ",\"policy\":"
+            out.appendLiteral(#","policy":"#)
             JSONWriter.quote(policy.id, into: &out)
             let cases = tally.cases(of: manager)
-            out += ",\"error\":\"case manager not in the staff file (\(cases) case\(cases == 1 ? "" : "s"))\"}"
-            lines.append(out)
+            out.append(contentsOf: ",\"error\":\"case manager not in the staff file (\(cases) case\(cases == 1 ? "" : "s"))\"}\n".utf8)
         }
-        return lines
     }
 
     static func errorLine(_ number: Int, _ caseID: String?, _ message: String) -> String {

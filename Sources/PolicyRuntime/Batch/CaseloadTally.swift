@@ -55,6 +55,13 @@ public struct CaseloadTally: Sendable {
         return (names.count - 1) * width
     }
 
+    /// How many case managers have cases: their places are `0 ..< count`, in the order their
+    /// first case came.
+    var count: Int { names.count }
+
+    /// The cases and accumulator counts of the case manager at `place`.
+    func counts(at place: Int) -> ArraySlice<Int> { counts[place * width ..< (place + 1) * width] }
+
     /// Adds one to count `k` (from `counts(of:width:)`).
     mutating func increment(_ k: Int) { counts[k] += 1 }
 
@@ -65,7 +72,8 @@ public struct CaseloadTally: Sendable {
         }
     }
 
-    private func place(of manager: String) -> Int? {
+    /// The place of `manager`, if they have cases.
+    func place(of manager: String) -> Int? {
         guard !table.isEmpty else { return nil }
         let mask = table.count - 1
         var slot = Self.hash(manager) & mask

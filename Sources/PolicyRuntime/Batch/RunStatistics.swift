@@ -56,9 +56,10 @@ public struct RunStatistics: Sendable {
         ruleCounts.append((rule, n))
     }
 
-    mutating func count(caseload findings: [Finding]) {
-        caseManagers += 1
-        for f in findings { count(f) }
+    /// A caseload rule's finding: its rule is not among a case stream's (`expect`).
+    mutating func count(caseloadRule rule: String, severity: FindingSeverity) {
+        severityCounts[severity.rank] += 1
+        add(rule, 1)
     }
 
     mutating func count(_ result: CaseResult) {

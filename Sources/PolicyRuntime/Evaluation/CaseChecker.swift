@@ -144,6 +144,28 @@ public struct CaseChecker: Sendable {
         }
     }
 
+    /// The same text escaped for a JSON string, for a batch line: the literal parts come escaped
+    /// once per run (`texts`), a hole's value is escaped as it is written (a date never needs it).
+    func appendEscapedMessage(_ message: Int, _ ev: inout Evaluator, _ texts: EscapedMessageTexts, to out: LineBytes) {
+        let program = policy.program
+        texts.bytes.withUnsafeBufferPointer { escaped in
+            for k in program.messages[message] {
+                let part = texts.parts[k]
+                guard part.instruction >= 0 else {
+                    out.append(escaped[part.text])
+                    continue
+                }
+                switch ev.run(part.instruction) {
+                case .date(let d): out.append(date: d)
+                case .string(let s): out.appendEscaped(s)
+                case let v:
+                    guard case .value(_, let type) = program.messageParts[k] else { continue }
+                    out.appendEscaped(ValueFormatter.text(v, type))
+                }
+            }
+        }
+    }
+
     private func label(_ s: CheckedSeverity) -> String {
         if case .fixed(let f) = s { return f.rawValue }
         return "severity"
@@ -164,5 +186,42 @@ public struct CaseChecker: Sendable {
     private func operand(_ e: CheckedExpr, _ ev: inout Evaluator) -> String {
         if case .constant = e.kind { return e.sourceText }
         return "\(e.sourceText) = \(ValueFormatter.explain(ev.evaluate(e), e.type))"
+    }
+}
+
+/// The literal parts of a policy's messages escaped for a JSON string, once per run, so that a
+/// batch line escapes only what a message's holes give. Derived from `Program.messageParts`,
+/// which keeps the text as it reads (for `Finding.message`, text output and `--explain`).
+/// A hole that reads a constant (a parameter such as `{regeldauer}`) is text here too: its
+/// instruction gives that constant for every case, so it is formatted once.
+struct EscapedMessageTexts: Sendable {
+    /// A message part: its escaped text in `bytes`, or for a hole, the instruction that fills it.
+    struct Part {
+        let text: Range<Int>
+        let instruction: Int32
+    }
+
+    /// In `Program.messageParts` order.
+    let parts: [Part]
+    let bytes: [UInt8]
+
+    init(_ program: Program) {
+        var bytes: [UInt8] = []
+        func escaped(_ text: [UInt8]) -> Part {
+            let start = bytes.count
+            text.withUnsafeBufferPointer { JSONWriter.appendEscaped($0, to: &bytes) }
+            return Part(text: start..<bytes.count, instruction: -1)
+        }
+        parts = program.messageParts.map { part in
+            switch part {
+            case .text(let t):
+                return escaped(t)
+            case .value(let instruction, let type):
+                let code = program.instructions[Int(instruction)]
+                if case .constant = code.op { return escaped(Array(ValueFormatter.text(program.constants[Int(code.a)], type).utf8)) }
+                return Part(text: 0..<0, instruction: instruction)
+            }
+        }
+        self.bytes = bytes
     }
 }

@@ -44,40 +44,14 @@ public enum FindingsWriter {
 
     /// YYYY-MM-DD without going through `String`; the same text as `CalendarDate.description`.
     static func appendDate(_ d: CalendarDate, to out: inout [UInt8]) {
-        let (y, m, day) = d.components
-        guard (0...9999).contains(y) else { out.append(contentsOf: d.description.utf8); return }
-        let zero = UInt8(ascii: "0"), dash = UInt8(ascii: "-")
-        let text: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (
-            zero + UInt8(y / 1000), zero + UInt8(y / 100 % 10), zero + UInt8(y / 10 % 10), zero + UInt8(y % 10), dash,
-            zero + UInt8(m / 10), zero + UInt8(m % 10), dash, zero + UInt8(day / 10), zero + UInt8(day % 10))
-        withUnsafeBytes(of: text) { out.append(contentsOf: $0) }
-    }
-
-    /// A caseload object: `{"fallmanager": …, "policy": …, "findings": […]}`.
-    public static func caseloadJSON(manager: String, policy: String, findings: [Finding]) -> String {
-        var out = "{\"fallmanager\":"
-        JSONWriter.quote(manager, into: &out)
-        out += ",\"policy\":"
-        JSONWriter.quote(policy, into: &out)
-        out += ",\"findings\":"
-        appendFindings(findings, to: &out)
-        return out + "}"
-    }
-
-    static func appendFindings(_ findings: [Finding], to out: inout String) {
-        out += "["
-        for (i, f) in findings.enumerated() {
-            if i > 0 { out += "," }
-            out += "{\"rule\":"
-            JSONWriter.quote(f.rule, into: &out)
-            out += ",\"severity\":\"\(f.severity.rawValue)\",\"message\":"
-            JSONWriter.quote(f.message, into: &out)
-            if let due = f.due { out += ",\"due\":\"\(due)\"" }
-            out += ",\"source\":"
-            JSONWriter.quote(f.source, into: &out)
-            out += "}"
+        var text: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &text) { room in
+            if d.writeISO(to: room.baseAddress!) {
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: room[0..<10]))
+            } else {
+                out.append(contentsOf: d.description.utf8)
+            }
         }
-        out += "]"
     }
 
     /// For a person: a heading, then one finding a line.

@@ -45,7 +45,7 @@ public struct JSONWriter {
     }
 
     /// The UTF-8 text `bytes`, escaped as `quote` escapes it, without the quotes.
-    public static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    static func appendEscaped<Sink: ByteSink>(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout Sink) {
         guard let base = bytes.baseAddress else { return }
         let count = bytes.count
         var plainFrom = 0, i = 0
@@ -54,7 +54,7 @@ public struct JSONWriter {
             if i + 8 <= count, !needsEscaping(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) { i += 8; continue }
             let b = base[i]
             guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { i += 1; continue }
-            out.append(contentsOf: UnsafeBufferPointer(start: base + plainFrom, count: i - plainFrom))
+            out.append(UnsafeBufferPointer(start: base + plainFrom, count: i - plainFrom))
             out.append(UInt8(ascii: "\\"))
             switch b {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(b)
@@ -65,14 +65,16 @@ public struct JSONWriter {
             case 0x0C: out.append(UInt8(ascii: "f"))
             default:
                 let hex: StaticString = "0123456789abcdef"
-                out.appendLiteral("u00")
+                out.append(UInt8(ascii: "u"))
+                out.append(UInt8(ascii: "0"))
+                out.append(UInt8(ascii: "0"))
                 out.append(hex.utf8Start[Int(b >> 4)])
                 out.append(hex.utf8Start[Int(b & 0xF)])
             }
             i += 1
             plainFrom = i
         }
-        out.append(contentsOf: UnsafeBufferPointer(start: base + plainFrom, count: count - plainFrom))
+        out.append(UnsafeBufferPointer(start: base + plainFrom, count: count - plainFrom))
     }
 
     /// Whether any of the eight bytes in `word` is a control character, `"` or `\\`
@@ -143,6 +145,16 @@ public struct JSONWriter {
         case .array, .object: preconditionFailure("containers are written by the caller")
         }
     }
+}
+
+/// Where escaped JSON text goes: a `[UInt8]`, or a batch worker's `LineBytes`.
+protocol ByteSink {
+    mutating func append(_ byte: UInt8)
+    mutating func append(_ run: UnsafeBufferPointer<UInt8>)
+}
+
+extension Array: ByteSink where Element == UInt8 {
+    mutating func append(_ run: UnsafeBufferPointer<UInt8>) { append(contentsOf: run) }
 }
 
 /// Pretty JSON in `JSONWriter.pretty`'s layout, written piece by piece as UTF-8 bytes: a

@@ -20,8 +20,9 @@ enum CaseloadCheck {
         var (statistics, tally) = runner.run(input: input, output: output, progress: Terminal.colored(STDERR_FILENO) || isatty(STDERR_FILENO) == 1)
         if let staff {
             let stichtag = options.asOf ?? options.today
-            let lines = stream.caseloadLines(staff: staff, tally: tally, stichtag: stichtag, statistics: &statistics)
-            output.handle.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+            var lines: [UInt8] = []
+            stream.appendCaseloadLines(staff: staff, tally: tally, stichtag: stichtag, statistics: &statistics, to: &lines)
+            output.handle.write(Data(lines))
         }
         guard output.finish() else { return ExitCode.unusableInput }
         Terminal.err(statistics.summary)

@@ -1,0 +1,89 @@
+import PolicyLang
+
+/// Bytes a batch worker writes piece by piece and reuses from case to case: a findings line, or
+/// the messages it is made from. A line is dozens of pieces of a few bytes each, and
+/// `[UInt8].append(contentsOf:)` spends about 70 instructions of bookkeeping on each, more than
+/// copying the piece takes; here an append is a capacity check and the copy.
+///
+/// Unchecked `Sendable` and no exclusivity checks: a worker's workspace holds its own, and only
+/// one thread at a time uses a workspace.
+final class LineBytes: ByteSink, @unchecked Sendable {
+    @exclusivity(unchecked) private var base: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var capacity: Int
+    @exclusivity(unchecked) private(set) var count = 0
+
+    init(capacity: Int = 1024) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// What has been written; valid until the next append or `removeAll`.
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+    /// Starts again, keeping the memory.
+    func removeAll() { count = 0 }
+
+    @inline(__always)
+    func append(_ byte: UInt8) {
+        if count == capacity { grow(1) }
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    func append(_ run: UnsafeBufferPointer<UInt8>) {
+        guard let from = run.baseAddress else { return }
+        if run.count > capacity - count { grow(run.count) }
+        (base + count).update(from: from, count: run.count)
+        count += run.count
+    }
+
+    @inline(__always)
+    func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { append($0) }
+    }
+
+    @inline(__always)
+    func append(_ run: Slice<UnsafeBufferPointer<UInt8>>) {
+        append(UnsafeBufferPointer(rebasing: run))
+    }
+
+    @inline(__always)
+    func append(literal: StaticString) {
+        append(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    /// `date` as `YYYY-MM-DD`, the text of `CalendarDate.description`.
+    func append(date: CalendarDate) {
+        if capacity - count < 10 { grow(10) }
+        if date.writeISO(to: UnsafeMutableRawPointer(base + count)) {
+            count += 10
+        } else {
+            var text = date.description
+            text.withUTF8 { append($0) }
+        }
+    }
+
+    /// `s` escaped for the inside of a JSON string, as `JSONWriter.quote` escapes it.
+    func appendEscaped(_ s: String) {
+        var s = s
+        s.withUTF8 { appendEscaped($0) }
+    }
+
+    func appendEscaped(_ text: UnsafeBufferPointer<UInt8>) {
+        var sink = self
+        JSONWriter.appendEscaped(text, to: &sink)
+    }
+
+    /// Room for `needed` more bytes, at least twice the room there was.
+    private func grow(_ needed: Int) {
+        let grown = max(capacity * 2, count + needed)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+        moved.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = grown
+    }
+}

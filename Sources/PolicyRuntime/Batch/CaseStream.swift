@@ -17,7 +17,8 @@ public struct CaseStream: Sendable {
     /// Count towards caseload rules (only when a staff file was given).
     public let countsCaseload: Bool
 
-    /// `readsEveryField`: keep fields no rule reads too (the report reads fields by path).
+    /// `readsEveryField`: keep fields no rule reads too (the report reads fields by path, the
+    /// timeline evaluates definitions no rule may use).
     public init(policy: CheckedPolicy, options: CheckOptions, countsCaseload: Bool, readsEveryField: Bool = false) {
         self.policy = policy
         self.options = options

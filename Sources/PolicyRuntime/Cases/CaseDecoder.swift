@@ -67,14 +67,16 @@ public final class DecodedCase: @unchecked Sendable {
 }
 
 /// Case JSON bytes → `DecodedCase`, driven by the schema: each field is read straight into
-/// its typed value; unknown fields and strings no rule reads are validated and skipped.
+/// its typed value; unknown fields, and strings and lists no rule reads, are validated and
+/// skipped (a skipped string is `""`, a skipped list empty).
 public struct CaseDecoder: @unchecked Sendable {
     public let schema: CaseSchema
     private let root: RecordPlan
     private let staffPlan: RecordPlan?
     let flat: FlatDecodePlan
 
-    /// With a policy, only what the policy reads is kept; without, every field.
+    /// With a policy, only what its rules can read is kept (`CheckedPolicy.fieldsRead`); without,
+    /// every field.
     public init(schema: CaseSchema, policy: CheckedPolicy? = nil) {
         self.schema = schema
         self.root = DecodePlanBuilder.build(root: schema.root, used: policy?.fieldsRead)
@@ -176,7 +178,7 @@ public struct CaseDecoder: @unchecked Sendable {
                 guard key.equals("fallmanager") else { try scanner.skipValue(); continue }
                 guard let staffPlan else { continue }
                 let list: Value
-                do { list = try Self.readValue(.list(.record(staffPlan)), &scanner, &stack) } catch { throw DecodeFailure(error, in: .key("fallmanager")) }
+                do { list = try Self.readValue(.list(.record(staffPlan), keep: true), &scanner, &stack) } catch { throw DecodeFailure(error, in: .key("fallmanager")) }
                 guard case .list(let items) = list else { continue }
                 entries = items.compactMap { if case .record(let r) = $0 { return r }; return nil }
             }
@@ -283,7 +285,7 @@ public struct CaseDecoder: @unchecked Sendable {
         case .record(let r):
             guard kind == .object else { throw mismatch("an object") }
             return .record(try readRecord(r, &scanner, &stack))
-        case .list(let element):
+        case .list(let element, let keep):
             guard kind == .array else { throw mismatch("a list `[…]`") }
             try scanner.beginArray()
             let base = stack.count
@@ -294,10 +296,11 @@ public struct CaseDecoder: @unchecked Sendable {
                 if item.isAbsent {
                     throw DecodeFailure(message: "a list entry cannot be null", offset: scanner.offset, path: [.index(index)])
                 }
-                stack.push(item)
+                if keep { stack.push(item) }
                 index += 1
             }
-            return .list(stack.popList(from: base))
+            // Read by no rule: validated like any other, and empty (as a skipped string is `""`).
+            return .list(keep ? stack.popList(from: base) : .empty)
         case .unsupported(let type):
             throw DecodeFailure(message: "the schema gives this field a type cases cannot hold (`\(type)`)", offset: offset)
         }

@@ -46,10 +46,12 @@ public struct CaseStream: Sendable {
     }
 
     /// What one worker reuses from case to case, so that checking a case allocates next to
-    /// nothing: the evaluator's memory, and the findings and message bytes of the line being written.
-    /// Unchecked `Sendable`: a workspace goes with its worker from thread to thread, and is
-    /// never used by two at once.
+    /// nothing: the arena the cases are read into, the evaluator's memory, and the findings and
+    /// message bytes of the line being written. A case started with a workspace is valid until
+    /// the next line is started with it. Unchecked `Sendable`: a workspace goes with its worker
+    /// from thread to thread, and is never used by two at once.
     public struct Workspace: @unchecked Sendable {
+        let arena = CaseArena()
         var evaluator: Evaluator?
         var fired: [CaseLineWriter.Fired] = []
         var messages: [UInt8] = []
@@ -61,7 +63,7 @@ public struct CaseStream: Sendable {
     /// force). `check` and the report both start a line this way.
     func start(line: UnsafeBufferPointer<UInt8>, workspace: inout Workspace) -> Result<DecodedCase, CaseReadError> {
         let decoded: DecodedCase
-        do { decoded = try decoder.decode(line, judgedAt: options.asOf) } catch { return .failure(error) }
+        do { decoded = try decoder.decode(line, judgedAt: options.asOf, reusing: workspace.arena) } catch { return .failure(error) }
         let stichtag = options.asOf ?? decoded.stichtag ?? options.today
         if !options.ignoreInForce, let problem = policy.notInForce(at: stichtag) {
             return .failure(CaseReadError(path: "", message: problem, offset: 0, caseID: decoded.id))

@@ -138,55 +138,49 @@ extension FlatDecodePlan {
         let fields = fields + Int(plan.firstField)
         let stichtagSlot = r == root && c.cutoffFromCase ? stichtagSlot : -1
         // The record is made in place in the arena. Its slots are initialised as their values
-        // arrive and the rest at the end, so that no slot is written twice; every way out below
-        // goes through that end, as the arena must find every slot initialised.
+        // arrive and the rest at the end, so that no slot is written twice. When reading fails,
+        // the slots left uninitialised are never read: the arena destroys only what it placed.
         let slots = stack.arena.uninitializedFields(fieldCount)
         var seen: UInt64 = 0, nulls: UInt64 = 0
         var predicted = 0
-        var failed = false
-        members: if let first = c.nextByte() {
-            if first == UInt8(ascii: "}") { c.index += 1; break members }
-            guard first == quote else { failed = true; break members }
+        guard let first = c.nextByte() else { return nil }
+        if first == UInt8(ascii: "}") {
+            c.index += 1
+        } else {
+            guard first == quote else { return nil }
             while true {
                 // At a key's opening quote.
-                guard let slot = fieldSlot(fields, fieldCount, trying: predicted, &c), let first = c.nextByte() else {
-                    failed = true; break members
-                }
+                guard let slot = fieldSlot(fields, fieldCount, trying: predicted, &c), let first = c.nextByte() else { return nil }
                 if slot < 0 {
                     // Unknown fields are ignored, but must still be valid JSON.
-                    guard skip(&c, string: false) else { failed = true; break members }
+                    guard skip(&c, string: false) else { return nil }
                 } else {
                     let bit: UInt64 = 1 &<< UInt64(slot)
-                    guard seen & bit == 0 else { failed = true; break members }
+                    guard seen & bit == 0 else { return nil }
                     predicted = slot + 1
                     let field = fields[slot]
-                    // A slot whose value fails stays unseen, so the end initialises it.
-                    guard let value = fastValue(field.node, field.value, datedBy: field.datedBy, first: first, &c, &stack) else {
-                        failed = true; break members
-                    }
+                    guard let value = fastValue(field.node, field.value, datedBy: field.datedBy, first: first, &c, &stack) else { return nil }
                     seen |= bit
                     if value.isAbsent {
                         nulls |= bit
                     } else {
                         if slot == stichtagSlot, case .date(let d) = value { c.cutoff = d }
-                        (slots + slot).initialize(to: value)
+                        stack.arena.place(value, at: slots + slot)
                     }
                 }
                 // In a compact line, mostly a comma and the next key's quote.
                 if c.sees(UInt8(ascii: ","), quote) { c.advance(1); continue }
-                guard let delimiter = c.nextByte() else { failed = true; break members }
+                guard let delimiter = c.nextByte() else { return nil }
                 c.index += 1
                 if delimiter == UInt8(ascii: "}") { break }
-                guard delimiter == UInt8(ascii: ","), c.nextByte() == quote else { failed = true; break members }
+                guard delimiter == UInt8(ascii: ","), c.nextByte() == quote else { return nil }
             }
-        } else {
-            failed = true
         }
         c.depth -= 1
         let all: UInt64 = fieldCount == 64 ? ~0 : (1 &<< UInt64(fieldCount)) &- 1
         let present = seen & ~nulls
-        if present != all, !initializeAbsent(all & ~present, slots, plan, fields, present: present) { failed = true }
-        return failed ? nil : stack.arena.record(madeAt: slots, count: fieldCount)
+        if present != all, !initializeAbsent(all & ~present, slots, plan, fields, present: present) { return nil }
+        return stack.arena.record(madeAt: slots, count: fieldCount)
     }
 
     /// Initialises the `absent` slots of a record (`slots`; nil: only checks them) by the full

@@ -6,7 +6,8 @@ public final class DecodedCase: @unchecked Sendable {
     /// The case's own `stichtag`, if it has one.
     public let stichtag: CalendarDate?
     /// The case's values; replaced once when the case is judged at its Stichtag. Valid while
-    /// this case lives (its records are views into `arena`).
+    /// this case lives and its arena is not read into again (its records are views into
+    /// `arena`; a batch worker's arena takes the next case when this one has been checked).
     public private(set) var root: RecordValue
     private var appliedStichtag: CalendarDate?
     /// Holds the values of all the case's records and lists.
@@ -93,12 +94,21 @@ public struct CaseDecoder: @unchecked Sendable {
     /// has one (as a caseload does): so entries after that date can be dropped while reading
     /// instead of in a second pass, and `applyStichtag` then finds nothing left to do.
     public func decode(_ bytes: UnsafeBufferPointer<UInt8>, judgedAt asOf: CalendarDate?) throws(CaseReadError) -> DecodedCase {
-        try read(bytes, cutting: true, asOf: asOf)
+        try read(bytes, cutting: true, asOf: asOf, into: CaseArena())
+    }
+
+    /// The same, into `arena`, which is reset first: whatever was read into it before must no
+    /// longer be read. A batch worker reads all its cases into one arena, so that a case costs
+    /// no arena of its own.
+    func decode(_ bytes: UnsafeBufferPointer<UInt8>, judgedAt asOf: CalendarDate?, reusing arena: CaseArena) throws(CaseReadError) -> DecodedCase {
+        arena.reset()
+        return try read(bytes, cutting: true, asOf: asOf, into: arena)
     }
 
     /// The fast reader, and the full one when the fast one gives up.
-    private func read(_ bytes: UnsafeBufferPointer<UInt8>, cutting: Bool, asOf: CalendarDate?) throws(CaseReadError) -> DecodedCase {
-        var stack = ValueStack(arena: CaseArena())
+    private func read(_ bytes: UnsafeBufferPointer<UInt8>, cutting: Bool, asOf: CalendarDate?,
+                      into arena: CaseArena = CaseArena()) throws(CaseReadError) -> DecodedCase {
+        var stack = ValueStack(arena: arena)
         if let fast = fastDecode(bytes, cutting: cutting, asOf: asOf, &stack) { return decodedCase(fast.root, stack.arena, cutAt: fast.cutAt) }
         stack.removeAll()
         return try fullDecode(bytes, &stack)

@@ -248,6 +248,32 @@ final class FastReaderTests: XCTestCase {
         }
     }
 
+    /// Lists longer than the reader's first room for entries (32, taken from the arena), valid
+    /// and with the last entry wrong, so that the full reader reads again into the same arena.
+    func testLongLists() throws {
+        let entry = #"{"datum":"2024-03-01","art":"netzwerk","rechtskreis":"SGB3"}"#
+        for count in [31, 32, 33, 100] {
+            let entries = Array(repeating: entry, count: count)
+            let valid = Self.withContacts.replacingOccurrences(of: entry, with: entries.joined(separator: ","))
+            XCTAssertTrue(readers[0].fastReaderReads(valid), "\(count) entries")
+            assertAgree(valid, "\(count) entries")
+            let wrong = Self.withContacts.replacingOccurrences(of: entry, with: (entries.dropLast() + ["null"]).joined(separator: ","))
+            assertAgree(wrong, "\(count) entries, the last null")
+            let ilmkreis = try TestPolicies.load("ilmkreis")
+            let reader = CaseDecoder(schema: ilmkreis.schema, policy: ilmkreis)
+            XCTAssertThrowsError(try reader.decode(wrong))
+            let slot = try XCTUnwrap(ilmkreis.schema.root.fieldIndex["kontakte"])
+            guard case .list(let contacts) = try reader.decode(valid).root[slot] else { return XCTFail("no contacts") }
+            XCTAssertEqual(contacts.count, count + 1)
+            // An escaped key after the list: the fast reader gives up there, and the full reader
+            // reads the case again into the same arena.
+            let escaped = String(valid.dropLast()) + #","unbekannt\u0020":1}"#
+            XCTAssertFalse(reader.fastReaderReads(escaped))
+            let again = try reader.decode(escaped), everyField = try readers[0].decode(escaped)
+            XCTAssertTrue(again.root[slot].sameContent(as: everyField.root[slot]), "\(count) entries, read again")
+        }
+    }
+
     func testFastReaderReadsTheCommonShape() throws {
         // Not merely agreeing by giving up: a plain case comes out of the fast reader itself.
         let text = try String(contentsOfFile: GoldenTests.root + "/examples/hannover/langzeitbetreuung.json", encoding: .utf8)

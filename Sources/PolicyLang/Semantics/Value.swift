@@ -225,12 +225,14 @@ public final class CaseArena: @unchecked Sendable {
     }
 
     /// A list of `count` entries moved out of `source`, which is left uninitialised.
+    /// `mayHoldReferences: false` promises that no entry holds a reference (a list of records or
+    /// dates), so the entries need not be looked at.
     @inlinable
-    public func list(moving source: UnsafeMutablePointer<Value>, count: Int) -> ListValue {
+    public func list(moving source: UnsafeMutablePointer<Value>, count: Int, mayHoldReferences: Bool = true) -> ListValue {
         guard count > 0 else { return .empty }
         let base = reserve(count)
         base.moveInitialize(from: source, count: count)
-        noteHolders(base, count)
+        if mayHoldReferences { noteHolders(base, count) }
         return ListValue(base: base, count: count)
     }
 

@@ -358,7 +358,7 @@ extension FlatDecodePlan {
             }
         }
         c.depth -= 1
-        return .list(stack.popList(from: base))
+        return .list(stack.popList(from: base, mayHoldReferences: node.kind.mayHoldReference))
     }
 
     /// The byte an entry of a list of `kind` mostly starts with (a bool's never comes).

@@ -8,8 +8,10 @@ public final class DecodedCase: @unchecked Sendable {
     /// The case's values; replaced once when the case is judged at its Stichtag. Valid while
     /// this case lives and its arena is not read into again (its records are views into
     /// `arena`; a batch worker's arena takes the next case when this one has been checked).
-    public private(set) var root: RecordValue
-    private var appliedStichtag: CalendarDate?
+    // Unchecked: a case is judged by one thread, and the dynamic exclusivity check on these two
+    // cost more than the rest of setting the case up.
+    @exclusivity(unchecked) public private(set) var root: RecordValue
+    @exclusivity(unchecked) private var appliedStichtag: CalendarDate?
     /// Holds the values of all the case's records and lists.
     let arena: CaseArena
 
@@ -402,6 +404,8 @@ struct DecodeFailure: Error {
 struct ValueStack: ~Copyable {
     private var base: UnsafeMutablePointer<Value>
     private var capacity: Int
+    /// Whether `base` was allocated for the stack (it grew); else it is room in the arena.
+    private var ownsBase = false
     private(set) var count = 0
     /// Where finished records and lists go.
     let arena: CaseArena
@@ -409,15 +413,15 @@ struct ValueStack: ~Copyable {
     init(arena: CaseArena) {
         self.arena = arena
         // Records are made in the arena, so the stack holds only the entries of the lists being
-        // read. 32 values (768 bytes) come from the allocator's per-thread cache; a case with a
-        // longer list grows it once or twice.
+        // read. Its first 32 values are room in the arena, which a batch worker keeps from case
+        // to case; a case with a longer list grows it once or twice.
         capacity = 32
-        base = .allocate(capacity: capacity)
+        base = arena.uninitializedFields(capacity)
     }
 
     deinit {
         base.deinitialize(count: count)
-        base.deallocate()
+        if ownsBase { base.deallocate() }
     }
 
     private mutating func reserve(_ n: Int) {
@@ -425,9 +429,10 @@ struct ValueStack: ~Copyable {
         let grown = max(capacity * 2, count + n)
         let moved = UnsafeMutablePointer<Value>.allocate(capacity: grown)
         moved.moveInitialize(from: base, count: count)
-        base.deallocate()
+        if ownsBase { base.deallocate() }
         base = moved
         capacity = grown
+        ownsBase = true
     }
 
     /// Empties the stack and the arena (after the fast reader gave up half-way).
@@ -435,6 +440,8 @@ struct ValueStack: ~Copyable {
         base.deinitialize(count: count)
         count = 0
         arena.reset()
+        // Room in the arena is free again after the reset: take it anew.
+        if !ownsBase { base = arena.uninitializedFields(capacity) }
     }
 
     /// `n` absent values; returns the index of the first.
@@ -464,9 +471,10 @@ struct ValueStack: ~Copyable {
         return record
     }
 
-    /// The values from `first` on, as a list in the arena.
-    mutating func popList(from first: Int) -> ListValue {
-        let list = arena.list(moving: base + first, count: count - first)
+    /// The values from `first` on, as a list in the arena. `mayHoldReferences: false`: none of
+    /// them holds a reference (see `CaseArena.list(moving:count:mayHoldReferences:)`).
+    mutating func popList(from first: Int, mayHoldReferences: Bool = true) -> ListValue {
+        let list = arena.list(moving: base + first, count: count - first, mayHoldReferences: mayHoldReferences)
         count = first
         return list
     }

@@ -9,6 +9,10 @@ final class FlatDecodePlan: @unchecked Sendable {
         case skippedList
         /// Numbers and types cases cannot hold: read by the full reader.
         case other
+
+        /// Whether a value read so may hold a reference the arena must destroy: a kept string,
+        /// or whatever the full reader reads (records and lists are views).
+        var mayHoldReference: Bool { self == .keptString || self == .other }
     }
 
     /// What to do with one value. `sub` is the record for `.record`, the enumeration for

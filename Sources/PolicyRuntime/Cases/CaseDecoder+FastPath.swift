@@ -483,7 +483,9 @@ extension FlatDecodePlan {
         return handOver(v, &c, &stack) == nil ? nil : true
     }
 
-    /// One value read by the full reader, from the cursor on; nil when that fails.
+    /// One value read by the full reader, from the cursor on; nil when that fails. Never
+    /// inlined: it is the rare way, and inlined it would crowd the loops that call it.
+    @inline(never)
     private func handOver(_ v: Int32, _ c: inout FastCursor, _ stack: inout ValueStack) -> Value? {
         var scanner = JSONScanner(UnsafeBufferPointer(start: c.bytes, count: c.count), maxDepth: JSONScanner.defaultMaxDepth - c.depth)
         scanner.offset = c.index

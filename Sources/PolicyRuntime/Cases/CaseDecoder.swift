@@ -5,11 +5,11 @@ public final class DecodedCase: @unchecked Sendable {
     public let id: String
     /// The case's own `stichtag`, if it has one.
     public let stichtag: CalendarDate?
+    // Unchecked: a case is judged by one thread, and the dynamic exclusivity check on these two
+    // cost more than the rest of setting the case up.
     /// The case's values; replaced once when the case is judged at its Stichtag. Valid while
     /// this case lives and its arena is not read into again (its records are views into
     /// `arena`; a batch worker's arena takes the next case when this one has been checked).
-    // Unchecked: a case is judged by one thread, and the dynamic exclusivity check on these two
-    // cost more than the rest of setting the case up.
     @exclusivity(unchecked) public private(set) var root: RecordValue
     @exclusivity(unchecked) private var appliedStichtag: CalendarDate?
     /// Holds the values of all the case's records and lists.

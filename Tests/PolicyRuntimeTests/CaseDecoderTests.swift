@@ -26,6 +26,42 @@ final class CaseDecoderTests: XCTestCase {
         XCTAssertEqual(decoded.stichtag, CalendarDate(iso: "2025-03-01"))
     }
 
+    /// A policy's decoder keeps the lists its rules can reach, through definitions, message
+    /// holes and a caseload rule's `c.NAME`, and drops (empty) those only a definition that no
+    /// rule uses reads.
+    func testAPolicysDecoderKeepsWhatItsRulesReach() throws {
+        let loaded = try TestPolicies.compile("""
+        policy reichweite
+          title "Reichweite"
+          citation "Reichweite"
+
+        define nie_benutzt = count kontakte
+        define bedarfe = count handlungsbedarfe
+        define frueher = count fruehere_betreuungen
+
+        rule frueher "Frühere Betreuungen"
+          cites "1"
+          info when stichtag >= 2020-01-01
+            message "{frueher} frühere Betreuungen"
+
+        caseload rule bedarfe "Bedarfe"
+          cites "2"
+          info when (count c in faelle where c.bedarfe > 0) > 100
+            message "viele"
+        """)
+        let policy = try XCTUnwrap(loaded.policy, DiagnosticRenderer().render(loaded.diagnostics))
+        let json = #"{"id":"T-1","stichtag":"2025-03-01","person":{"geburtsdatum":"1990-05-14"},"handlungsbedarfe":[{"verfestigt":true}],"zugangspruefungen":[{"datum":"2024-01-01"}],"fruehere_betreuungen":[{"beginn":"2020-01-01","ende":"2021-01-01"}],"kontakte":[{"datum":"2024-02-01"}]}"#
+        let decoded = try CaseDecoder(schema: policy.schema, policy: policy).decode(json)
+        func entries(_ name: String) -> Int? {
+            guard let slot = policy.schema.root.fieldIndex[name], case .list(let list) = decoded.root[slot] else { return nil }
+            return list.count
+        }
+        XCTAssertEqual(entries("fruehere_betreuungen"), 1)    // a message hole's definition
+        XCTAssertEqual(entries("handlungsbedarfe"), 1)        // a caseload rule's `c.bedarfe`
+        XCTAssertEqual(entries("kontakte"), 0)                // only a definition no rule uses
+        XCTAssertEqual(entries("zugangspruefungen"), 0)       // nothing
+    }
+
     func testMissingRequiredFieldNamesItsPath() {
         let e = error(#"{"id":"T-1","person":{}}"#)
         XCTAssertEqual(e?.path, "person.geburtsdatum")

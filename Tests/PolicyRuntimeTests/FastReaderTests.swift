@@ -153,6 +153,127 @@ final class FastReaderTests: XCTestCase {
         }
     }
 
+    // MARK: lists no rule reads
+
+    /// A case whose `kontakte` Hannover's rules never read (only `ba`'s definition
+    /// `qualifizierte_kontakte` does, which no Hannover rule uses) and Ilm-Kreis's do.
+    static let withContacts = #"{"id":"T-3","stichtag":"2025-03-01","person":{"geburtsdatum":"1990-05-14","rechtskreis":"SGB2"},"handlungsbedarfe":[{"schluesselgruppe":"motivation","bezeichnung":"Sucht","verfestigt":true}],"fallmanagement":{"fallmanager":"FM-1","beginn":"2024-01-10","fortfuehrungspruefungen":[{"datum":"2024-07-01"}]},"kontakte":[{"datum":"2024-02-01","art":"beratungsvermerk","rechtskreis":"SGB2"},{"datum":"2024-03-01","art":"netzwerk","rechtskreis":"SGB3"}]}"#
+
+    func testListsNoRuleReadsAreCheckedButNotKept() throws {
+        let hannover = try TestPolicies.load("hannover"), ilmkreis = try TestPolicies.load("ilmkreis")
+        let slot = try XCTUnwrap(hannover.schema.root.fieldIndex["kontakte"])
+        func contacts(_ decoder: CaseDecoder) throws -> Int? {
+            guard case .list(let entries) = try decoder.decode(Self.withContacts).root[slot] else { return nil }
+            return entries.count
+        }
+        let hannoverReader = CaseDecoder(schema: hannover.schema, policy: hannover)
+        XCTAssertEqual(try contacts(hannoverReader), 0)
+        XCTAssertEqual(try contacts(CaseDecoder(schema: ilmkreis.schema, policy: ilmkreis)), 2)
+        XCTAssertEqual(try contacts(CaseDecoder(schema: hannover.schema)), 2)
+        // Checked by the fast reader itself, not left to the full one.
+        XCTAssertTrue(hannoverReader.fastReaderReads(Self.withContacts))
+        assertAgree(Self.withContacts, "a case with contacts")
+    }
+
+    /// A policy that reads none of the case's lists: every list is checked and dropped, in
+    /// each of the shapes the fast reader reads.
+    func testAPolicyThatReadsNoListAgrees() throws {
+        let loaded = try TestPolicies.compile("""
+        policy alter
+          title "Alter"
+          citation "Alter"
+
+        rule u25 "Unter 25"
+          cites "1"
+          info when age(person.geburtsdatum, stichtag) < 25
+            message "unter 25"
+        """)
+        let policy = try XCTUnwrap(loaded.policy, DiagnosticRenderer().render(loaded.diagnostics))
+        let reader = CaseDecoder(schema: policy.schema, policy: policy), everyField = CaseDecoder(schema: policy.schema)
+        let lists = policy.schema.root.fields.indices.filter { if case .list = policy.schema.root.fields[$0].type.base { true } else { false } }
+        XCTAssertEqual(lists.count, 4)
+        for (name, bytes) in try TestPolicies.repositoryCases() {
+            let (kept, full) = bytes.withUnsafeBufferPointer { (try? reader.decode($0), try? everyField.decode($0)) }
+            XCTAssertEqual(kept == nil, full == nil, name)
+            XCTAssertTrue(bytes.withUnsafeBufferPointer { reader.readersAgree(on: $0) }, name)
+            guard let kept else { continue }
+            for slot in lists {
+                guard case .list(let entries) = kept.root[slot] else { XCTFail(name); continue }
+                XCTAssertEqual(entries.count, 0, name)
+            }
+        }
+        XCTAssertTrue(reader.fastReaderReads(Self.withContacts))
+    }
+
+    /// Wrong entries inside a list no rule reads: the fast reader gives up, and the full reader
+    /// says what is wrong and where exactly as a reader of every field does.
+    func testWrongEntriesOfAListNoRuleReads() throws {
+        let hannover = try TestPolicies.load("hannover")
+        let unread = CaseDecoder(schema: hannover.schema, policy: hannover), everyField = CaseDecoder(schema: hannover.schema)
+        let second = #"{"datum":"2024-03-01","art":"netzwerk","rechtskreis":"SGB3"}"#
+        let wrong: [String] = [
+            #"{"datum":"2024-02-30","art":"netzwerk","rechtskreis":"SGB3"}"#,       // no such day
+            #"{"datum":"2024-3-01","art":"netzwerk","rechtskreis":"SGB3"}"#,        // not a date
+            #"{"datum":"2024-03-01","art":"netzwerkk","rechtskreis":"SGB3"}"#,      // unknown enum name
+            #"{"datum":"2024-03-01","art":"netzwerk","rechtskreis":"SGB9"}"#,
+            #"{"art":"netzwerk","rechtskreis":"SGB3"}"#,                            // required field missing
+            #"{"datum":null,"art":"netzwerk"}"#,                                    // … or null
+            #"{"datum":"2024-03-01","datum":"2024-03-02"}"#,                        // twice
+            #"{"datum":"2024-03-01","art":true}"#,                                  // wrong type
+            #"{"datum":20240301}"#,
+            #"{"datum":"2024-03-01","art":"netzwerk","x":{"y":[1,tru]}}"#,         // invalid JSON inside
+            #"{"datum":"2024-03-01","art":"netzwerkk"}"#,                      // escaped, unknown
+            #"{"datum":"2024-03-01","art":"netzwerk","rechtskreis":"SGB3"]"#,
+            "null", #""2024-03-01""#, "17", "[]", "true",                            // not an entry
+        ]
+        XCTAssertTrue(unread.fastReaderReads(Self.withContacts))
+        for (n, entry) in wrong.enumerated() {
+            let text = Self.withContacts.replacingOccurrences(of: second, with: entry)
+            XCTAssertFalse(unread.fastReaderReads(text), "the fast reader reads wrong entry \(n)")
+            let errors = [unread, everyField].map { reader -> CaseReadError? in
+                do throws(CaseReadError) { _ = try reader.decode(text); return nil } catch { return error }
+            }
+            XCTAssertNotNil(errors[0], "wrong entry \(n) is read")
+            XCTAssertEqual(errors[0], errors[1], "wrong entry \(n)")
+            XCTAssertTrue(errors[0]?.path.hasPrefix("kontakte[1]") ?? false, "wrong entry \(n): \(errors[0]?.path ?? "")")
+            assertAgree(text, "wrong entry \(n)")
+        }
+        // Still valid: an unknown field, whitespace, escapes and free text inside an entry.
+        let fine = [#"{"datum":"2024-03-01","notiz":{"a":[1,2.5e3,null]},"art":"netzwerk"}"#,
+                    #"{ "datum" : "2024-03-01" , "art" : "netzwerk" }"#, #"{"rechtskreis":null,"datum":"2024-03-01"}"#]
+        for (n, entry) in fine.enumerated() {
+            let text = Self.withContacts.replacingOccurrences(of: second, with: entry)
+            XCTAssertNoThrow(try unread.decode(text), "valid entry \(n)")
+            assertAgree(text, "valid entry \(n)")
+        }
+    }
+
+    /// Lists longer than the reader's first room for entries (32, taken from the arena), valid
+    /// and with the last entry wrong, so that the full reader reads again into the same arena.
+    func testLongLists() throws {
+        let entry = #"{"datum":"2024-03-01","art":"netzwerk","rechtskreis":"SGB3"}"#
+        for count in [31, 32, 33, 100] {
+            let entries = Array(repeating: entry, count: count)
+            let valid = Self.withContacts.replacingOccurrences(of: entry, with: entries.joined(separator: ","))
+            XCTAssertTrue(readers[0].fastReaderReads(valid), "\(count) entries")
+            assertAgree(valid, "\(count) entries")
+            let wrong = Self.withContacts.replacingOccurrences(of: entry, with: (entries.dropLast() + ["null"]).joined(separator: ","))
+            assertAgree(wrong, "\(count) entries, the last null")
+            let ilmkreis = try TestPolicies.load("ilmkreis")
+            let reader = CaseDecoder(schema: ilmkreis.schema, policy: ilmkreis)
+            XCTAssertThrowsError(try reader.decode(wrong))
+            let slot = try XCTUnwrap(ilmkreis.schema.root.fieldIndex["kontakte"])
+            guard case .list(let contacts) = try reader.decode(valid).root[slot] else { return XCTFail("no contacts") }
+            XCTAssertEqual(contacts.count, count + 1)
+            // An escaped key after the list: the fast reader gives up there, and the full reader
+            // reads the case again into the same arena.
+            let escaped = String(valid.dropLast()) + #","unbekannt\u0020":1}"#
+            XCTAssertFalse(reader.fastReaderReads(escaped))
+            let again = try reader.decode(escaped), everyField = try readers[0].decode(escaped)
+            XCTAssertTrue(again.root[slot].sameContent(as: everyField.root[slot]), "\(count) entries, read again")
+        }
+    }
+
     func testFastReaderReadsTheCommonShape() throws {
         // Not merely agreeing by giving up: a plain case comes out of the fast reader itself.
         let text = try String(contentsOfFile: GoldenTests.root + "/examples/hannover/langzeitbetreuung.json", encoding: .utf8)

@@ -108,8 +108,10 @@ public enum FindingSeverity: String, Sendable, Comparable, CaseIterable {
 /// A view into the `CaseArena` of the case it belongs to, which holds the fields of all the
 /// case's records back to back: reading a case allocates no object per record and checking
 /// it counts no references to one, and a case is freed in one go. So a record is valid only
-/// while its arena lives (a `DecodedCase` keeps its arena; the staff file's arena lives as
-/// long as the process). Never changed after it is made, so it is safe to share between threads.
+/// while its arena lives and until the arena is reset (a `DecodedCase` keeps its arena; a batch
+/// worker reads every case into one arena, so a case's values are valid only while that case
+/// is being checked; the staff file's arena lives as long as the process). Never changed after
+/// it is made, so it is safe to share between threads.
 public struct RecordValue: @unchecked Sendable {
     @usableFromInline let base: UnsafeMutablePointer<Value>
     public let count: Int
@@ -133,8 +135,8 @@ public struct RecordValue: @unchecked Sendable {
 }
 
 /// A list value: its entries in order. Like a record, a view into an arena (the case's, or
-/// the evaluator's for the lists a rule builds), valid while that arena lives; a list costs
-/// no object of its own and nothing to free.
+/// the evaluator's for the lists a rule builds), valid while that arena lives and until it is
+/// reset (for the next case); a list costs no object of its own and nothing to free.
 public struct ListValue: RandomAccessCollection, @unchecked Sendable {
     @usableFromInline let base: UnsafeMutablePointer<Value>
     public let count: Int
@@ -155,22 +157,36 @@ public struct ListValue: RandomAccessCollection, @unchecked Sendable {
 }
 
 /// The values of one case's records and lists, in chunks that never move (records and lists
-/// point into them). Dropped as a whole with the case.
+/// point into them).
+///
+/// `reset` empties the arena for the next case and keeps its chunks: a batch worker reads
+/// every case into one arena, so reading a case allocates no chunk and freeing it frees none.
+/// Only strings and sets hold references, so only they need destroying; the arena notes the
+/// slots that hold one as they are filled, and `reset` destroys those and looks at no other
+/// value. Everything made in the arena before a reset must no longer be read after it.
 public final class CaseArena: @unchecked Sendable {
     private struct Chunk { let base: UnsafeMutablePointer<Value>; let capacity: Int }
     // Unchecked: one arena is only ever used by one thread at a time, and a dynamic
     // exclusivity check on each record made was a tenth of reading a case.
-    /// Values fill each chunk up to its `capacity`, the last one up to `cursor`.
     @exclusivity(unchecked) private var chunks: [Chunk] = []
+    /// The chunk being filled, up to `cursor`; the chunks after it are empty.
+    @exclusivity(unchecked) private var current = -1
     @exclusivity(unchecked) @usableFromInline var cursor: UnsafeMutablePointer<Value>?
     @exclusivity(unchecked) @usableFromInline var remaining = 0
+    /// The slots whose values hold references, `holderCount` of room for `holderCapacity`.
+    @exclusivity(unchecked) @usableFromInline var holders: UnsafeMutablePointer<UnsafeMutablePointer<Value>>
+    @exclusivity(unchecked) @usableFromInline var holderCount = 0
+    @exclusivity(unchecked) @usableFromInline var holderCapacity = 16
     private static let chunkSize = 512
 
-    public init() {}
+    public init() {
+        holders = .allocate(capacity: holderCapacity)
+    }
 
     deinit {
         reset()
         for c in chunks { c.base.deallocate() }
+        holders.deallocate()
     }
 
     /// A record of `count` fields moved out of `source`, which is left uninitialised.
@@ -178,15 +194,27 @@ public final class CaseArena: @unchecked Sendable {
     public func record(moving source: UnsafeMutablePointer<Value>, count: Int) -> RecordValue {
         let base = reserve(count)
         base.moveInitialize(from: source, count: count)
+        noteHolders(base, count)
         return RecordValue(base: base, count: count)
     }
 
     /// Room for the `count` fields of a record that a reader makes in place, left uninitialised:
-    /// each must be initialised before the record is read (`record(madeAt:count:)`) and before
-    /// the arena is reset, whatever else happens.
+    /// each must be initialised before the record is read (`record(madeAt:count:)`), a value
+    /// that may hold a reference through `place(_:at:)`.
     @inlinable
     public func uninitializedFields(_ count: Int) -> UnsafeMutablePointer<Value> {
         reserve(count)
+    }
+
+    /// Initialises `slot`, room from `uninitializedFields`, with `value`, noting it when it holds
+    /// a reference. Values that hold none (`.absent`, dates, records, …) may be initialised
+    /// directly.
+    @inlinable @inline(__always)
+    public func place(_ value: __owned Value, at slot: UnsafeMutablePointer<Value>) {
+        // Asked first, so that initialising is the value's last use and moves it in.
+        let holdsReference = value.holdsReference
+        slot.initialize(to: value)
+        if holdsReference { noteHolder(slot) }
     }
 
     /// The record whose `count` fields were initialised in place at `base`, room from
@@ -197,11 +225,14 @@ public final class CaseArena: @unchecked Sendable {
     }
 
     /// A list of `count` entries moved out of `source`, which is left uninitialised.
+    /// `mayHoldReferences: false` promises that no entry holds a reference (a list of records or
+    /// dates), so the entries need not be looked at.
     @inlinable
-    public func list(moving source: UnsafeMutablePointer<Value>, count: Int) -> ListValue {
+    public func list(moving source: UnsafeMutablePointer<Value>, count: Int, mayHoldReferences: Bool = true) -> ListValue {
         guard count > 0 else { return .empty }
         let base = reserve(count)
         base.moveInitialize(from: source, count: count)
+        if mayHoldReferences { noteHolders(base, count) }
         return ListValue(base: base, count: count)
     }
 
@@ -210,6 +241,7 @@ public final class CaseArena: @unchecked Sendable {
         guard !entries.isEmpty else { return .empty }
         let base = reserve(entries.count)
         entries.withUnsafeBufferPointer { base.initialize(from: $0.baseAddress!, count: $0.count) }
+        noteHolders(base, entries.count)
         return ListValue(base: base, count: entries.count)
     }
 
@@ -218,6 +250,7 @@ public final class CaseArena: @unchecked Sendable {
         guard !fields.isEmpty else { return .empty }
         let base = reserve(fields.count)
         fields.withUnsafeBufferPointer { base.initialize(from: $0.baseAddress!, count: $0.count) }
+        noteHolders(base, fields.count)
         return RecordValue(base: base, count: fields.count)
     }
 
@@ -233,38 +266,49 @@ public final class CaseArena: @unchecked Sendable {
 
     @usableFromInline
     func newChunk(for n: Int) -> UnsafeMutablePointer<Value> {
-        // A record or list never spans two chunks; an unusually large one gets a chunk of its own.
-        // The chunk left behind keeps only the values it holds as its capacity.
-        if let last = chunks.last, let cursor { chunks[chunks.count - 1] = Chunk(base: last.base, capacity: cursor - last.base) }
-        let capacity = Swift.max(n, Self.chunkSize)
-        let chunk = Chunk(base: .allocate(capacity: capacity), capacity: capacity)
-        chunks.append(chunk)
+        // A record or list never spans two chunks. The next chunk, left from an earlier case, is
+        // used if it is large enough; else an unusually large record or list gets a chunk of its
+        // own, put in before it.
+        current += 1
+        if current == chunks.count || chunks[current].capacity < n {
+            let capacity = Swift.max(n, Self.chunkSize)
+            chunks.insert(Chunk(base: .allocate(capacity: capacity), capacity: capacity), at: current)
+        }
+        let chunk = chunks[current]
         cursor = chunk.base + n
-        remaining = capacity - n
+        remaining = chunk.capacity - n
         return chunk.base
     }
 
-    /// Only strings and sets hold references: the other values (records and lists here are
-    /// views into the arena) need no destroying, so they skip the runtime's generic destroy.
-    private static func destroy(_ base: UnsafeMutablePointer<Value>, _ count: Int) {
-        for i in 0..<count {
-            switch base[i] {
-            case .string, .set: (base + i).deinitialize(count: 1)
-            default: break
-            }
-        }
+    /// Notes the values among the `count` at `base` that hold references.
+    @inlinable
+    func noteHolders(_ base: UnsafeMutablePointer<Value>, _ count: Int) {
+        for i in 0..<count where base[i].holdsReference { noteHolder(base + i) }
     }
 
-    /// Frees every value; the records and lists made so far must no longer be read.
+    @inlinable @inline(__always)
+    func noteHolder(_ slot: UnsafeMutablePointer<Value>) {
+        if holderCount == holderCapacity { growHolders() }
+        holders[holderCount] = slot
+        holderCount += 1
+    }
+
+    @usableFromInline
+    func growHolders() {
+        let grown = UnsafeMutablePointer<UnsafeMutablePointer<Value>>.allocate(capacity: holderCapacity * 2)
+        grown.moveInitialize(from: holders, count: holderCount)
+        holders.deallocate()
+        holders = grown
+        holderCapacity *= 2
+    }
+
+    /// Frees every value and keeps the chunks for the next case; the records and lists made so
+    /// far must no longer be read.
     public func reset() {
-        guard let last = chunks.last, let cursor else { return }
-        chunks[chunks.count - 1] = Chunk(base: last.base, capacity: cursor - last.base)
-        for c in chunks {
-            Self.destroy(c.base, c.capacity)
-            c.base.deallocate()
-        }
-        chunks = []
-        self.cursor = nil
+        for i in 0..<holderCount { holders[i].deinitialize(count: 1) }
+        holderCount = 0
+        current = -1
+        cursor = nil
         remaining = 0
     }
 }
@@ -285,6 +329,16 @@ public enum Value: Sendable {
     case set([Value])
 
     public var isAbsent: Bool { if case .absent = self { return true }; return false }
+
+    /// Whether the value holds a reference that must be released (strings and sets do; records
+    /// and lists are views into an arena).
+    @inlinable
+    public var holdsReference: Bool {
+        switch self {
+        case .string, .set: true
+        default: false
+        }
+    }
 }
 
 extension Value: Equatable {

@@ -8,7 +8,9 @@ public struct CaseEvaluation {
     var evaluator: Evaluator
 
     /// A parameter or definition of the policy (`in_betreuung`, `u25`), evaluated for this
-    /// case; nil when the policy has no such name.
+    /// case; nil when the policy has no such name. A definition that no rule reaches needs a
+    /// stream that reads every field (`readsEveryField`): a policy's own decoder drops what its
+    /// rules cannot read, so such a definition would see empty lists and `""` strings.
     public mutating func value(named name: String) -> Value? {
         guard let i = evaluator.policy.values.firstIndex(where: { $0.name == name }) else { return nil }
         return evaluator.value(i)

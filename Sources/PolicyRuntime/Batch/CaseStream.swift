@@ -18,7 +18,8 @@ public struct CaseStream: Sendable {
     /// Count towards caseload rules (only when a staff file was given).
     public let countsCaseload: Bool
 
-    /// `readsEveryField`: keep fields no rule reads too (the report reads fields by path).
+    /// `readsEveryField`: keep fields no rule reads too (the report reads fields by path, the
+    /// timeline evaluates definitions no rule may use).
     public init(policy: CheckedPolicy, options: CheckOptions, countsCaseload: Bool, readsEveryField: Bool = false) {
         self.policy = policy
         self.options = options
@@ -47,10 +48,12 @@ public struct CaseStream: Sendable {
     }
 
     /// What one worker reuses from case to case, so that checking a case allocates next to
-    /// nothing: the evaluator's memory, and the findings, message bytes and bytes of the line
-    /// being written. Unchecked `Sendable`: a workspace goes with its worker from thread to
-    /// thread, and is never used by two at once.
+    /// nothing: the arena the cases are read into, the evaluator's memory, and the findings,
+    /// message bytes and bytes of the line being written. A case started with a workspace is
+    /// valid until the next line is started with it. Unchecked `Sendable`: a workspace goes with
+    /// its worker from thread to thread, and is never used by two at once.
     public struct Workspace: @unchecked Sendable {
+        let arena = CaseArena()
         var evaluator: Evaluator?
         var fired: [CaseLineWriter.Fired] = []
         let messages = LineBytes()
@@ -63,7 +66,7 @@ public struct CaseStream: Sendable {
     /// force). `check` and the report both start a line this way.
     func start(line: UnsafeBufferPointer<UInt8>, workspace: inout Workspace) -> Result<DecodedCase, CaseReadError> {
         let decoded: DecodedCase
-        do { decoded = try decoder.decode(line, judgedAt: options.asOf) } catch { return .failure(error) }
+        do { decoded = try decoder.decode(line, judgedAt: options.asOf, reusing: workspace.arena) } catch { return .failure(error) }
         let stichtag = options.asOf ?? decoded.stichtag ?? options.today
         if !options.ignoreInForce, let problem = policy.notInForce(at: stichtag) {
             return .failure(CaseReadError(path: "", message: problem, offset: 0, caseID: decoded.id))

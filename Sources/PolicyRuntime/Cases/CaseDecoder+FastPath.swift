@@ -138,63 +138,57 @@ extension FlatDecodePlan {
         let fields = fields + Int(plan.firstField)
         let stichtagSlot = r == root && c.cutoffFromCase ? stichtagSlot : -1
         // The record is made in place in the arena. Its slots are initialised as their values
-        // arrive and the rest at the end, so that no slot is written twice; every way out below
-        // goes through that end, as the arena must find every slot initialised.
+        // arrive and the rest at the end, so that no slot is written twice. When reading fails,
+        // the slots left uninitialised are never read: the arena destroys only what it placed.
         let slots = stack.arena.uninitializedFields(fieldCount)
         var seen: UInt64 = 0, nulls: UInt64 = 0
         var predicted = 0
-        var failed = false
-        members: if let first = c.nextByte() {
-            if first == UInt8(ascii: "}") { c.index += 1; break members }
-            guard first == quote else { failed = true; break members }
+        guard let first = c.nextByte() else { return nil }
+        if first == UInt8(ascii: "}") {
+            c.index += 1
+        } else {
+            guard first == quote else { return nil }
             while true {
                 // At a key's opening quote.
-                guard let slot = fieldSlot(fields, fieldCount, trying: predicted, &c), let first = c.nextByte() else {
-                    failed = true; break members
-                }
+                guard let slot = fieldSlot(fields, fieldCount, trying: predicted, &c), let first = c.nextByte() else { return nil }
                 if slot < 0 {
                     // Unknown fields are ignored, but must still be valid JSON.
-                    guard skip(&c, string: false) else { failed = true; break members }
+                    guard skip(&c, string: false) else { return nil }
                 } else {
                     let bit: UInt64 = 1 &<< UInt64(slot)
-                    guard seen & bit == 0 else { failed = true; break members }
+                    guard seen & bit == 0 else { return nil }
                     predicted = slot + 1
                     let field = fields[slot]
-                    // A slot whose value fails stays unseen, so the end initialises it.
-                    guard let value = fastValue(field.node, field.value, datedBy: field.datedBy, first: first, &c, &stack) else {
-                        failed = true; break members
-                    }
+                    guard let value = fastValue(field.node, field.value, datedBy: field.datedBy, first: first, &c, &stack) else { return nil }
                     seen |= bit
                     if value.isAbsent {
                         nulls |= bit
                     } else {
                         if slot == stichtagSlot, case .date(let d) = value { c.cutoff = d }
-                        (slots + slot).initialize(to: value)
+                        stack.arena.place(value, at: slots + slot)
                     }
                 }
                 // In a compact line, mostly a comma and the next key's quote.
                 if c.sees(UInt8(ascii: ","), quote) { c.advance(1); continue }
-                guard let delimiter = c.nextByte() else { failed = true; break members }
+                guard let delimiter = c.nextByte() else { return nil }
                 c.index += 1
                 if delimiter == UInt8(ascii: "}") { break }
-                guard delimiter == UInt8(ascii: ","), c.nextByte() == quote else { failed = true; break members }
+                guard delimiter == UInt8(ascii: ","), c.nextByte() == quote else { return nil }
             }
-        } else {
-            failed = true
         }
         c.depth -= 1
         let all: UInt64 = fieldCount == 64 ? ~0 : (1 &<< UInt64(fieldCount)) &- 1
         let present = seen & ~nulls
-        if present != all, !initializeAbsent(all & ~present, slots, plan, fields, present: present) { failed = true }
-        return failed ? nil : stack.arena.record(madeAt: slots, count: fieldCount)
+        if present != all, !initializeAbsent(all & ~present, slots, plan, fields, present: present) { return nil }
+        return stack.arena.record(madeAt: slots, count: fieldCount)
     }
 
-    /// Initialises the `absent` slots of a record by the full reader's rules, slot by slot in
-    /// the same order: an absent list is empty (so a `required unless` on a list further on
-    /// still sees it absent); an absent required field is an error unless its `requiredUnless`
-    /// field is there. False for such an error.
+    /// Initialises the `absent` slots of a record (`slots`; nil: only checks them) by the full
+    /// reader's rules, slot by slot in the same order: an absent list is empty (so a `required
+    /// unless` on a list further on still sees it absent); an absent required field is an error
+    /// unless its `requiredUnless` field is there. False for such an error.
     @inline(never)
-    private func initializeAbsent(_ absent: UInt64, _ slots: UnsafeMutablePointer<Value>, _ plan: Record,
+    private func initializeAbsent(_ absent: UInt64, _ slots: UnsafeMutablePointer<Value>?, _ plan: Record,
                                   _ fields: UnsafePointer<Field>, present: UInt64) -> Bool {
         var valid = true
         var absent = absent
@@ -202,8 +196,8 @@ extension FlatDecodePlan {
             let slot = absent.trailingZeroBitCount
             absent &= absent &- 1
             let bit: UInt64 = 1 &<< UInt64(slot)
-            if plan.lists & bit != 0 { (slots + slot).initialize(to: .list(.empty)); continue }
-            (slots + slot).initialize(to: .absent)
+            if plan.lists & bit != 0 { slots?.advanced(by: slot).initialize(to: .list(.empty)); continue }
+            slots?.advanced(by: slot).initialize(to: .absent)
             guard plan.required & bit != 0 else { continue }
             let unless = Int(fields[slot].requiredUnless)
             if unless >= 0 {
@@ -306,6 +300,10 @@ extension FlatDecodePlan {
         case .list:
             guard first == UInt8(ascii: "[") else { break }
             return fastList(node.sub, datedBy: Int(datedBy), &c, &stack)
+        case .skippedList:
+            guard first == UInt8(ascii: "[") else { break }
+            // Read by no rule: checked entry by entry, and empty, as the full reader leaves it.
+            return checkList(node.sub, &c, &stack) ? .list(.empty) : nil
         case .other:
             break
         }
@@ -341,8 +339,7 @@ extension FlatDecodePlan {
         c.depth += 1
         c.index += 1
         let node = values[Int(element)]
-        // The byte an entry mostly starts with (a bool's never comes).
-        let opener = node.kind == .record ? UInt8(ascii: "{") : node.kind == .list ? UInt8(ascii: "[") : quote
+        let opener = Self.opener(node.kind)
         let base = stack.count
         guard var next = c.nextByte() else { return nil }
         if next == UInt8(ascii: "]") {
@@ -361,10 +358,134 @@ extension FlatDecodePlan {
             }
         }
         c.depth -= 1
-        return .list(stack.popList(from: base))
+        return .list(stack.popList(from: base, mayHoldReferences: node.kind.mayHoldReference))
     }
 
-    /// One value read by the full reader, from the cursor on; nil when that fails.
+    /// The byte an entry of a list of `kind` mostly starts with (a bool's never comes).
+    @inline(__always)
+    private static func opener(_ kind: Kind) -> UInt8 {
+        switch kind {
+        case .record: UInt8(ascii: "{")
+        case .list, .skippedList: UInt8(ascii: "[")
+        default: quote
+        }
+    }
+
+    // Lists no rule reads. Their entries are checked as the fast reader reads any other (keys,
+    // duplicates, required fields, dates, enum names, booleans, nested values), with the same
+    // hand-over to the full reader and the same giving up, but nothing is stored: no arena slot,
+    // no record, no entry on the stack. The full reader reads such a list the same way and
+    // returns it empty, so where this accepts a list, the full reader accepts it too.
+
+    /// At `[` of a list no rule reads: whether all its entries are valid, having moved past it.
+    private func checkList(_ element: Int32, _ c: inout FastCursor, _ stack: inout ValueStack) -> Bool {
+        guard c.depth < JSONScanner.defaultMaxDepth else { return false }
+        c.depth += 1
+        c.index += 1
+        let node = values[Int(element)]
+        let opener = Self.opener(node.kind)
+        guard var next = c.nextByte() else { return false }
+        if next == UInt8(ascii: "]") {
+            c.index += 1
+        } else {
+            while true {
+                guard checkValue(node, element, first: next, &c, &stack) == true else { return false }
+                if c.sees(UInt8(ascii: ","), opener) { c.advance(1); next = opener; continue }
+                guard let delimiter = c.nextByte() else { return false }
+                c.index += 1
+                if delimiter == UInt8(ascii: "]") { break }
+                guard delimiter == UInt8(ascii: ","), let following = c.nextByte(), following != UInt8(ascii: "]") else { return false }
+                next = following
+            }
+        }
+        c.depth -= 1
+        return true
+    }
+
+    /// At `{` of a record inside a list no rule reads: whether it is valid, having moved past it.
+    private func checkRecord(_ r: Int32, _ c: inout FastCursor, _ stack: inout ValueStack) -> Bool {
+        guard c.depth < JSONScanner.defaultMaxDepth else { return false }
+        c.depth += 1
+        c.index += 1
+        let plan = records[Int(r)]
+        let fieldCount = Int(plan.fieldCount)
+        let fields = fields + Int(plan.firstField)
+        var seen: UInt64 = 0, nulls: UInt64 = 0
+        var predicted = 0
+        guard let first = c.nextByte() else { return false }
+        if first == UInt8(ascii: "}") {
+            c.index += 1
+        } else {
+            guard first == quote else { return false }
+            while true {
+                guard let slot = fieldSlot(fields, fieldCount, trying: predicted, &c), let first = c.nextByte() else { return false }
+                if slot < 0 {
+                    guard skip(&c, string: false) else { return false }
+                } else {
+                    let bit: UInt64 = 1 &<< UInt64(slot)
+                    guard seen & bit == 0 else { return false }
+                    predicted = slot + 1
+                    let field = fields[slot]
+                    guard let isValue = checkValue(field.node, field.value, first: first, &c, &stack) else { return false }
+                    seen |= bit
+                    if !isValue { nulls |= bit }
+                }
+                if c.sees(UInt8(ascii: ","), quote) { c.advance(1); continue }
+                guard let delimiter = c.nextByte() else { return false }
+                c.index += 1
+                if delimiter == UInt8(ascii: "}") { break }
+                guard delimiter == UInt8(ascii: ","), c.nextByte() == quote else { return false }
+            }
+        }
+        c.depth -= 1
+        let all: UInt64 = fieldCount == 64 ? ~0 : (1 &<< UInt64(fieldCount)) &- 1
+        let present = seen & ~nulls
+        return present == all || initializeAbsent(all & ~present, nil, plan, fields, present: present)
+    }
+
+    /// At the first byte of a value inside a list no rule reads, `first`: true for a valid value,
+    /// false for null, nil to give up.
+    @inline(always)
+    private func checkValue(_ node: ValueNode, _ v: Int32, first: UInt8, _ c: inout FastCursor, _ stack: inout ValueStack) -> Bool? {
+        if first == UInt8(ascii: "n") { return c.consume("null") ? false : nil }
+        switch node.kind {
+        case .skippedString, .keptString:
+            guard first == quote, let end = c.plainEnd(from: c.index + 1) else { break }
+            if c.bytes[end] == quote {
+                c.index = end + 1
+            } else {
+                // Escapes or free text that is not plain ASCII: the scanner checks the rest.
+                guard skip(&c, string: true) else { return nil }
+            }
+            return true
+        case .bool:
+            if first == UInt8(ascii: "t"), c.consume("true") { return true }
+            if first == UInt8(ascii: "f"), c.consume("false") { return true }
+        case .date:
+            guard first == quote, c.remaining >= 12, c.bytes[c.index &+ 11] == quote,
+                  CalendarDate.parse(isoBytes: UnsafeBufferPointer(start: c.bytes + c.index + 1, count: 10)) != nil else { break }
+            c.advance(12)
+            return true
+        case .enumeration:
+            guard first == quote, enumCase(node.sub, &c) != nil else { break }
+            return true
+        case .record:
+            guard first == UInt8(ascii: "{") else { break }
+            return checkRecord(node.sub, &c, &stack) ? true : nil
+        case .list, .skippedList:
+            guard first == UInt8(ascii: "[") else { break }
+            return checkList(node.sub, &c, &stack) ? true : nil
+        case .other:
+            break
+        }
+        // Rare shapes (numbers, escaped dates and names, anything wrong): the full reader reads
+        // the value, which is dropped.
+        return handOver(v, &c, &stack) == nil ? nil : true
+    }
+
+    /// One value read by the full reader, from the cursor on; nil when that fails. Never
+    /// inlined: it is the rare way, and inlined it would crowd the loops that call it.
+    @inline(never)
     private func handOver(_ v: Int32, _ c: inout FastCursor, _ stack: inout ValueStack) -> Value? {
         var scanner = JSONScanner(UnsafeBufferPointer(start: c.bytes, count: c.count), maxDepth: JSONScanner.defaultMaxDepth - c.depth)
         scanner.offset = c.index

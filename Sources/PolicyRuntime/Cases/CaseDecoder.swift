@@ -5,10 +5,13 @@ public final class DecodedCase: @unchecked Sendable {
     public let id: String
     /// The case's own `stichtag`, if it has one.
     public let stichtag: CalendarDate?
+    // Unchecked: a case is judged by one thread, and the dynamic exclusivity check on these two
+    // cost more than the rest of setting the case up.
     /// The case's values; replaced once when the case is judged at its Stichtag. Valid while
-    /// this case lives (its records are views into `arena`).
-    public private(set) var root: RecordValue
-    private var appliedStichtag: CalendarDate?
+    /// this case lives and its arena is not read into again (its records are views into
+    /// `arena`; a batch worker's arena takes the next case when this one has been checked).
+    @exclusivity(unchecked) public private(set) var root: RecordValue
+    @exclusivity(unchecked) private var appliedStichtag: CalendarDate?
     /// Holds the values of all the case's records and lists.
     let arena: CaseArena
 
@@ -67,14 +70,16 @@ public final class DecodedCase: @unchecked Sendable {
 }
 
 /// Case JSON bytes → `DecodedCase`, driven by the schema: each field is read straight into
-/// its typed value; unknown fields and strings no rule reads are validated and skipped.
+/// its typed value; unknown fields, and strings and lists no rule reads, are validated and
+/// skipped (a skipped string is `""`, a skipped list empty).
 public struct CaseDecoder: @unchecked Sendable {
     public let schema: CaseSchema
     private let root: RecordPlan
     private let staffPlan: RecordPlan?
     let flat: FlatDecodePlan
 
-    /// With a policy, only what the policy reads is kept; without, every field.
+    /// With a policy, only what its rules can read is kept (`CheckedPolicy.fieldsRead`); without,
+    /// every field.
     public init(schema: CaseSchema, policy: CheckedPolicy? = nil) {
         self.schema = schema
         self.root = DecodePlanBuilder.build(root: schema.root, used: policy?.fieldsRead)
@@ -91,12 +96,21 @@ public struct CaseDecoder: @unchecked Sendable {
     /// has one (as a caseload does): so entries after that date can be dropped while reading
     /// instead of in a second pass, and `applyStichtag` then finds nothing left to do.
     public func decode(_ bytes: UnsafeBufferPointer<UInt8>, judgedAt asOf: CalendarDate?) throws(CaseReadError) -> DecodedCase {
-        try read(bytes, cutting: true, asOf: asOf)
+        try read(bytes, cutting: true, asOf: asOf, into: CaseArena())
+    }
+
+    /// The same, into `arena`, which is reset first: whatever was read into it before must no
+    /// longer be read. A batch worker reads all its cases into one arena, so that a case costs
+    /// no arena of its own.
+    func decode(_ bytes: UnsafeBufferPointer<UInt8>, judgedAt asOf: CalendarDate?, reusing arena: CaseArena) throws(CaseReadError) -> DecodedCase {
+        arena.reset()
+        return try read(bytes, cutting: true, asOf: asOf, into: arena)
     }
 
     /// The fast reader, and the full one when the fast one gives up.
-    private func read(_ bytes: UnsafeBufferPointer<UInt8>, cutting: Bool, asOf: CalendarDate?) throws(CaseReadError) -> DecodedCase {
-        var stack = ValueStack(arena: CaseArena())
+    private func read(_ bytes: UnsafeBufferPointer<UInt8>, cutting: Bool, asOf: CalendarDate?,
+                      into arena: CaseArena = CaseArena()) throws(CaseReadError) -> DecodedCase {
+        var stack = ValueStack(arena: arena)
         if let fast = fastDecode(bytes, cutting: cutting, asOf: asOf, &stack) { return decodedCase(fast.root, stack.arena, cutAt: fast.cutAt) }
         stack.removeAll()
         return try fullDecode(bytes, &stack)
@@ -176,7 +190,7 @@ public struct CaseDecoder: @unchecked Sendable {
                 guard key.equals("fallmanager") else { try scanner.skipValue(); continue }
                 guard let staffPlan else { continue }
                 let list: Value
-                do { list = try Self.readValue(.list(.record(staffPlan)), &scanner, &stack) } catch { throw DecodeFailure(error, in: .key("fallmanager")) }
+                do { list = try Self.readValue(.list(.record(staffPlan), keep: true), &scanner, &stack) } catch { throw DecodeFailure(error, in: .key("fallmanager")) }
                 guard case .list(let items) = list else { continue }
                 entries = items.compactMap { if case .record(let r) = $0 { return r }; return nil }
             }
@@ -283,7 +297,7 @@ public struct CaseDecoder: @unchecked Sendable {
         case .record(let r):
             guard kind == .object else { throw mismatch("an object") }
             return .record(try readRecord(r, &scanner, &stack))
-        case .list(let element):
+        case .list(let element, let keep):
             guard kind == .array else { throw mismatch("a list `[…]`") }
             try scanner.beginArray()
             let base = stack.count
@@ -294,10 +308,11 @@ public struct CaseDecoder: @unchecked Sendable {
                 if item.isAbsent {
                     throw DecodeFailure(message: "a list entry cannot be null", offset: scanner.offset, path: [.index(index)])
                 }
-                stack.push(item)
+                if keep { stack.push(item) }
                 index += 1
             }
-            return .list(stack.popList(from: base))
+            // Read by no rule: validated like any other, and empty (as a skipped string is `""`).
+            return .list(keep ? stack.popList(from: base) : .empty)
         case .unsupported(let type):
             throw DecodeFailure(message: "the schema gives this field a type cases cannot hold (`\(type)`)", offset: offset)
         }
@@ -389,6 +404,8 @@ struct DecodeFailure: Error {
 struct ValueStack: ~Copyable {
     private var base: UnsafeMutablePointer<Value>
     private var capacity: Int
+    /// Whether `base` was allocated for the stack (it grew); else it is room in the arena.
+    private var ownsBase = false
     private(set) var count = 0
     /// Where finished records and lists go.
     let arena: CaseArena
@@ -396,15 +413,15 @@ struct ValueStack: ~Copyable {
     init(arena: CaseArena) {
         self.arena = arena
         // Records are made in the arena, so the stack holds only the entries of the lists being
-        // read. 32 values (768 bytes) come from the allocator's per-thread cache; a case with a
-        // longer list grows it once or twice.
+        // read. Its first 32 values are room in the arena, which a batch worker keeps from case
+        // to case; a case with a longer list grows it once or twice.
         capacity = 32
-        base = .allocate(capacity: capacity)
+        base = arena.uninitializedFields(capacity)
     }
 
     deinit {
         base.deinitialize(count: count)
-        base.deallocate()
+        if ownsBase { base.deallocate() }
     }
 
     private mutating func reserve(_ n: Int) {
@@ -412,9 +429,10 @@ struct ValueStack: ~Copyable {
         let grown = max(capacity * 2, count + n)
         let moved = UnsafeMutablePointer<Value>.allocate(capacity: grown)
         moved.moveInitialize(from: base, count: count)
-        base.deallocate()
+        if ownsBase { base.deallocate() }
         base = moved
         capacity = grown
+        ownsBase = true
     }
 
     /// Empties the stack and the arena (after the fast reader gave up half-way).
@@ -422,6 +440,8 @@ struct ValueStack: ~Copyable {
         base.deinitialize(count: count)
         count = 0
         arena.reset()
+        // Room in the arena is free again after the reset: take it anew.
+        if !ownsBase { base = arena.uninitializedFields(capacity) }
     }
 
     /// `n` absent values; returns the index of the first.
@@ -451,9 +471,10 @@ struct ValueStack: ~Copyable {
         return record
     }
 
-    /// The values from `first` on, as a list in the arena.
-    mutating func popList(from first: Int) -> ListValue {
-        let list = arena.list(moving: base + first, count: count - first)
+    /// The values from `first` on, as a list in the arena. `mayHoldReferences: false`: none of
+    /// them holds a reference (see `CaseArena.list(moving:count:mayHoldReferences:)`).
+    mutating func popList(from first: Int, mayHoldReferences: Bool = true) -> ListValue {
+        let list = arena.list(moving: base + first, count: count - first, mayHoldReferences: mayHoldReferences)
         count = first
         return list
     }

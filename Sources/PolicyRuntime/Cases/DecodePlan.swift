@@ -2,7 +2,8 @@ import PolicyLang
 
 /// The schema compiled for reading: per record, its fields' names as bytes and what to do
 /// with each value. Built once per policy, so reading a case does no look-up by name and
-/// builds nothing that no rule reads.
+/// builds nothing that no rule reads: strings and lists no rule reads are validated in full
+/// and dropped.
 final class RecordPlan: @unchecked Sendable {
     let type: RecordType
     var fields: [FieldPlan] = [] { didSet { index() } }
@@ -48,7 +49,8 @@ indirect enum ValuePlan {
     case bool, integer, decimal, date
     case enumeration(EnumPlan)
     case record(RecordPlan)
-    case list(ValuePlan)
+    /// `keep: false`: every entry is read and validated, none is kept (the list comes out empty).
+    case list(ValuePlan, keep: Bool)
     /// A schema type that case JSON cannot hold.
     case unsupported(PolicyType)
 }
@@ -71,8 +73,8 @@ struct FieldPlan {
 }
 
 enum DecodePlanBuilder {
-    /// `used`: the (record, slot) pairs the policy reads; strings elsewhere are validated
-    /// and dropped. Nil keeps every field.
+    /// `used`: the (record, slot) pairs the policy reads; strings and lists elsewhere are
+    /// validated and dropped. Nil keeps every field.
     static func build(root: RecordType, used: Set<FieldUse>?) -> RecordPlan {
         var records: [ObjectIdentifier: RecordPlan] = [:]
         var enums: [ObjectIdentifier: EnumPlan] = [:]
@@ -101,7 +103,8 @@ enum DecodePlanBuilder {
                 enums[ObjectIdentifier(e)] = p
                 return .enumeration(p)
             case .record(let r): return .record(plan(r))
-            case .list(let element): return .list(value(element, keep: true))
+            // A list's entries are kept or dropped with the list, whatever their own fields' uses.
+            case .list(let element): return .list(value(element, keep: true), keep: keep)
             default: return .unsupported(t)
             }
         }
@@ -117,18 +120,23 @@ struct FieldUse: Hashable {
 }
 
 extension CheckedPolicy {
-    /// Every (record, slot) that the policy's expressions read, and the fields the runtime
-    /// itself needs (the case's id and Stichtag, `dated by` and `required unless` fields).
+    /// Every (record, slot) that the policy's rules can read, and the fields the runtime itself
+    /// needs (the case's id and Stichtag, `dated by` and `required unless` fields). Walked from
+    /// the rules (case and caseload rules, their accumulators included) and the caseload key,
+    /// through the parameters and definitions they name: a definition no rule reaches (one a
+    /// jobcenter inherits but does not use) keeps nothing of the case alive.
     var fieldsRead: Set<FieldUse> {
         var used = Set<FieldUse>()
-        var stack: [CheckedExpr] = values.map(\.expression)
-        for rule in rules { stack += rule.expressions }
+        var reached = Set<Int>()
+        var stack: [CheckedExpr] = rules.flatMap(\.expressions)
         if let k = caseloadKey { stack.append(k) }
         while let e = stack.popLast() {
             switch e.kind {
             case .rootField(let slot) where slot >= 0: used.insert(FieldUse(schema.root, slot))
             case .field(let base, let slot):
                 if case .record(let r) = base.type.base { used.insert(FieldUse(r, slot)) }
+            case .value(let i), .caseValue(_, let i):
+                if reached.insert(i).inserted { stack.append(values[i].expression) }
             default: break
             }
             e.forEachChild { stack.append($0) }

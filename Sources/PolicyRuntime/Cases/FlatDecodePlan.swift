@@ -5,12 +5,18 @@
 final class FlatDecodePlan: @unchecked Sendable {
     enum Kind: UInt8 {
         case skippedString, keptString, bool, date, enumeration, record, list
+        /// A list no rule reads: its entries are checked, not stored.
+        case skippedList
         /// Numbers and types cases cannot hold: read by the full reader.
         case other
+
+        /// Whether a value read so may hold a reference the arena must destroy: a kept string,
+        /// or whatever the full reader reads (records and lists are views).
+        var mayHoldReference: Bool { self == .keptString || self == .other }
     }
 
     /// What to do with one value. `sub` is the record for `.record`, the enumeration for
-    /// `.enumeration` and the element's node for `.list`.
+    /// `.enumeration` and the element's node for `.list` and `.skippedList`.
     struct ValueNode { var kind: Kind; var sub: Int32 }
     /// `key`: the name as it comes in a compact line, `name":`. `node`: what to do with the
     /// value, which is `values[value]`. `datedBy`: for a `dated by` list, the slot of its
@@ -111,7 +117,7 @@ final class FlatDecodePlan: @unchecked Sendable {
             // An enumeration with more cases than a bucket has bits is left to the full reader.
             case .enumeration(let e) where e.cases.count <= 64: node = ValueNode(kind: .enumeration, sub: enumeration(e))
             case .record(let r): node = ValueNode(kind: .record, sub: record(r))
-            case .list(let element): node = ValueNode(kind: .list, sub: value(element))
+            case .list(let element, let keep): node = ValueNode(kind: keep ? .list : .skippedList, sub: value(element))
             case .integer, .decimal, .enumeration, .unsupported: node = ValueNode(kind: .other, sub: 0)
             }
             values.append(node)

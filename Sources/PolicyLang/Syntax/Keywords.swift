@@ -25,21 +25,33 @@ public struct KeywordSet: Sendable {
     /// `en` or `de`.
     public let language: String
     private let byWord: [String: Keyword]
-    private let byKeyword: [Keyword: String]
+    /// Spellings by the English one (the case name). Keyed by `String`, not by `Keyword`: the
+    /// first dictionary or set of a type makes the runtime look up its `Hashable` conformance
+    /// among every conformance record of the binary, 0.3 million instructions at start-up,
+    /// and `String`'s is looked up anyway.
+    private let byEnglish: [String: String]
     /// Singular units, accepted after a number (`1 month`, `1 monat`); they are not keywords.
     public let singularUnits: [String: Keyword]
 
-    public init(language: String, spellings: [Keyword: String], singularUnits: [String: Keyword] = [:]) {
+    public init(language: String, spellings: KeyValuePairs<Keyword, String>, singularUnits: [String: Keyword] = [:]) {
+        self.init(language: language, spellingList: Array(spellings), singularUnits: singularUnits)
+    }
+
+    private init(language: String, spellingList: [(key: Keyword, value: String)], singularUnits: [String: Keyword]) {
         self.language = language
-        self.byKeyword = spellings
         var words: [String: Keyword] = [:]
-        for (k, w) in spellings { words[w] = k }
+        var byEnglish: [String: String] = [:]
+        for (k, w) in spellingList {
+            words[w] = k
+            byEnglish[k.rawValue] = w
+        }
         self.byWord = words
+        self.byEnglish = byEnglish
         self.singularUnits = singularUnits
     }
 
     public func keyword(_ word: String) -> Keyword? { byWord[word] }
-    public func spelling(_ keyword: Keyword) -> String { byKeyword[keyword] ?? keyword.rawValue }
+    public func spelling(_ keyword: Keyword) -> String { byEnglish[keyword.rawValue] ?? keyword.rawValue }
 
     /// The singular of a duration unit (`month` for `.months`), written after the number 1.
     public func singular(_ unit: Keyword) -> String {
@@ -49,7 +61,7 @@ public struct KeywordSet: Sendable {
     /// English: the spelling is the case name.
     public static let english = KeywordSet(
         language: "en",
-        spellings: Dictionary(uniqueKeysWithValues: Keyword.allCases.map { ($0, $0.rawValue) }),
+        spellingList: Keyword.allCases.map { (key: $0, value: $0.rawValue) },
         singularUnits: ["day": .days, "month": .months, "year": .years])
 
     /// German, for policies written by German policy authors. ASCII like the names

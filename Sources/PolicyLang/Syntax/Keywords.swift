@@ -39,8 +39,8 @@ public struct KeywordSet: Sendable {
 
     private init(language: String, spellingList: [(key: Keyword, value: String)], singularUnits: [String: Keyword]) {
         self.language = language
-        var words: [String: Keyword] = [:]
-        var byEnglish: [String: String] = [:]
+        var words = [String: Keyword](minimumCapacity: spellingList.count)
+        var byEnglish = [String: String](minimumCapacity: spellingList.count)
         for (k, w) in spellingList {
             words[w] = k
             byEnglish[k.rawValue] = w

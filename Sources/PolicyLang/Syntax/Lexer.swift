@@ -78,7 +78,7 @@ public struct Lexer {
         if isIdentifierStart(c) {
             while i < end, isIdentifierPart(bytes[i]) { i += 1 }
             let word = String(decoding: bytes[start..<i], as: UTF8.self)
-            if let k = keywords.keyword(word) { emit(.keyword(k), start) } else { emit(.identifier, start) }
+            if let k = keywords.keyword(word) { emit(.keyword(k), start, text: word) } else { emit(.identifier, start, text: word) }
             return
         }
         if isDigit(c) { lexNumberOrDate(start); return }
@@ -134,6 +134,17 @@ public struct Lexer {
 
     private mutating func lexString(_ start: Int) {
         i += 1
+        // Most strings have no escape: their text is the bytes up to the closing quote.
+        var plainEnd = i
+        while plainEnd < end, bytes[plainEnd] != UInt8(ascii: "\""), bytes[plainEnd] != UInt8(ascii: "\\"), bytes[plainEnd] != UInt8(ascii: "\n") {
+            plainEnd += 1
+        }
+        if plainEnd < end, bytes[plainEnd] == UInt8(ascii: "\"") {
+            let text = String(decoding: bytes[i..<plainEnd], as: UTF8.self)
+            i = plainEnd + 1
+            emit(.string, start, text: text)
+            return
+        }
         var content: [UInt8] = []
         while i < end {
             let b = bytes[i]

@@ -78,7 +78,11 @@ public struct Lexer {
         if isIdentifierStart(c) {
             while i < end, isIdentifierPart(bytes[i]) { i += 1 }
             let word = String(decoding: bytes[start..<i], as: UTF8.self)
-            if let k = keywords.keyword(word) { emit(.keyword(k), start, text: word) } else { emit(.identifier, start, text: word) }
+            if keywords.mayBeKeyword(first: c, length: i - start), let k = keywords.keyword(word) {
+                emit(.keyword(k), start, text: word)
+            } else {
+                emit(.identifier, start, text: word)
+            }
             return
         }
         if isDigit(c) { lexNumberOrDate(start); return }

@@ -27,11 +27,18 @@ public struct Parser {
         self.keywords = keywords
     }
 
+    /// The tokens the parser reads: all but the invalid ones, which the lexer has reported.
+    /// Copied only when there is one to drop (a copy of every file's tokens, one by one,
+    /// costs more than parsing a declaration).
+    static func readable(_ tokens: [Token]) -> [Token] {
+        tokens.contains { $0.kind == .invalid } ? tokens.filter { $0.kind != .invalid } : tokens
+    }
+
     /// `keywords`: nil reads the file in the language its first word names (`KeywordSet.detect`).
     public static func parse(_ file: SourceFile, keywords: KeywordSet? = nil) -> Output {
         let keywords = keywords ?? KeywordSet.detect(file)
         let lexed = Lexer.tokenize(file, keywords: keywords)
-        var parser = Parser(file: file, tokens: lexed.tokens.filter { $0.kind != .invalid }, keywords: keywords)
+        var parser = Parser(file: file, tokens: readable(lexed.tokens), keywords: keywords)
         parser.allComments = lexed.comments
         let tree = parser.parseFile(comments: lexed.comments)
         let diagnostics = (lexed.diagnostics + parser.diagnostics).sortedByPosition()

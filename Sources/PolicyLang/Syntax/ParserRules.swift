@@ -145,7 +145,7 @@ extension Parser {
                 flush()
                 let hole = Lexer.tokenize(file, range: (i + 1)..<close, keywords: keywords)
                 diagnostics += hole.diagnostics
-                var sub = Parser(file: file, tokens: hole.tokens.filter { $0.kind != .invalid }, keywords: keywords)
+                var sub = Parser(file: file, tokens: Parser.readable(hole.tokens), keywords: keywords)
                 var expr = sub.parseExpression()
                 if sub.current.kind != .endOfFile, !sub.panicking {
                     sub.error("unexpected \(sub.describeCurrent) in `{…}`")

@@ -1,10 +1,11 @@
 @testable import PolicyLang
 import XCTest
 
-/// The lexer matches symbols on bytes; these hold it to the spellings `Symbol` declares.
-final class LexerSymbolTests: XCTestCase {
-    func kinds(_ text: String) -> [TokenKind] {
-        Array(Lexer.tokenize(SourceFile(path: "t.fm", text: text), keywords: .english).tokens.map(\.kind).dropLast())
+/// The lexer matches symbols on bytes and screens words by their first byte and length
+/// before looking them up; these hold it to `Symbol`'s and the keyword sets' spellings.
+final class LexerTokenTests: XCTestCase {
+    func kinds(_ text: String, _ keywords: KeywordSet = .english) -> [TokenKind] {
+        Array(Lexer.tokenize(SourceFile(path: "t.fm", text: text), keywords: keywords).tokens.map(\.kind).dropLast())
     }
 
     func testEverySymbolIsReadAsItself() {
@@ -49,5 +50,17 @@ final class LexerSymbolTests: XCTestCase {
         XCTAssertEqual(KeywordSet.german.spelling(.overdue), "ueberfaellig")
         XCTAssertEqual(KeywordSet.german.keyword("ueberfaellig"), .overdue)
         XCTAssertNil(KeywordSet.german.keyword("overdue"))
+    }
+
+    func testEveryKeywordIsReadAsOneAndNearMissesAsNames() {
+        for set in KeywordSet.all {
+            for k in Keyword.allCases {
+                let word = set.spelling(k)
+                XCTAssertEqual(kinds(word, set), [.keyword(k)], "\(set.language) \(word)")
+                for miss in [word + "x", String(word.dropLast()), "x" + word.dropFirst(), word.uppercased()] where set.keyword(miss) == nil {
+                    XCTAssertEqual(kinds(miss, set), [.identifier], "\(set.language) \(miss)")
+                }
+            }
+        }
     }
 }

@@ -80,7 +80,7 @@ struct SchemaBuilder {
                 }
                 let old = fields[slot]
                 fields[slot] = RecordType.Field(name: old.name, type: old.type, required: old.required, requiredUnless: unless,
-                                                datedBy: dated, documentation: f.leadingComments.map { Self.commentText($0) }.joined(separator: "\n"),
+                                                datedBy: dated, documentation: Self.documentation(f.leadingComments),
                                                 span: old.span)
                 if !f.required, !old.type.isOptional, !old.type.isError, { if case .list = old.type { return false }; return true }() {
                     diagnostics.append(Diagnostic(.error, "E0212", "field `\(f.name.text)` may be absent from a case but its type says it is always there",
@@ -139,6 +139,19 @@ struct SchemaBuilder {
             }
         }
         return nil
+    }
+
+    /// A field's comments, one per line. Joined by hand: the standard library's
+    /// `joined(separator:)` on `[String]` is not specialised, and its first call makes the
+    /// runtime look up `[String]: Collection` among every conformance record of the binary
+    /// (0.25 million instructions on the path of every check).
+    static func documentation(_ comments: [Comment]) -> String {
+        var text = ""
+        for (n, c) in comments.enumerated() {
+            if n > 0 { text += "\n" }
+            text += commentText(c)
+        }
+        return text
     }
 
     /// The text of a `#` comment without the marks and the surrounding blanks.

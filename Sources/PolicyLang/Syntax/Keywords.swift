@@ -25,21 +25,48 @@ public struct KeywordSet: Sendable {
     /// `en` or `de`.
     public let language: String
     private let byWord: [String: Keyword]
-    private let byKeyword: [Keyword: String]
+    /// For each first byte, the lengths (bit n: n bytes, below 64) of the spellings that start
+    /// with it: most words of a policy are names, and this tells the lexer without hashing
+    /// the word that it is none.
+    private let lengthsByFirstByte: [UInt64]
+    /// Spellings by the English one (the case name). Keyed by `String`, not by `Keyword`: the
+    /// first dictionary or set of a type makes the runtime look up its `Hashable` conformance
+    /// among every conformance record of the binary, 0.3 million instructions at start-up,
+    /// and `String`'s is looked up anyway.
+    private let byEnglish: [String: String]
     /// Singular units, accepted after a number (`1 month`, `1 monat`); they are not keywords.
     public let singularUnits: [String: Keyword]
 
-    public init(language: String, spellings: [Keyword: String], singularUnits: [String: Keyword] = [:]) {
+    public init(language: String, spellings: KeyValuePairs<Keyword, String>, singularUnits: [String: Keyword] = [:]) {
+        self.init(language: language, spellingList: Array(spellings), singularUnits: singularUnits)
+    }
+
+    private init(language: String, spellingList: [(key: Keyword, value: String)], singularUnits: [String: Keyword]) {
         self.language = language
-        self.byKeyword = spellings
-        var words: [String: Keyword] = [:]
-        for (k, w) in spellings { words[w] = k }
+        var words = [String: Keyword](minimumCapacity: spellingList.count)
+        var byEnglish = [String: String](minimumCapacity: spellingList.count)
+        var lengths = [UInt64](repeating: 0, count: 256)
+        for (k, w) in spellingList {
+            words[w] = k
+            byEnglish[k.rawValue] = w
+            if let first = w.utf8.first {
+                // A spelling of 64 bytes or more marks every length, so it is never missed.
+                lengths[Int(first)] |= w.utf8.count < 64 ? 1 << UInt64(w.utf8.count) : ~0
+            }
+        }
         self.byWord = words
+        self.lengthsByFirstByte = lengths
+        self.byEnglish = byEnglish
         self.singularUnits = singularUnits
     }
 
     public func keyword(_ word: String) -> Keyword? { byWord[word] }
-    public func spelling(_ keyword: Keyword) -> String { byKeyword[keyword] ?? keyword.rawValue }
+
+    /// Whether a word of `length` bytes starting with `first` can be a keyword at all.
+    func mayBeKeyword(first: UInt8, length: Int) -> Bool {
+        lengthsByFirstByte[Int(first)] & (length < 64 ? 1 << UInt64(length) : 1 << 63) != 0
+    }
+    public func spelling(_ keyword: Keyword) -> String { byEnglish[keyword.rawValue] ?? keyword.rawValue }
 
     /// The singular of a duration unit (`month` for `.months`), written after the number 1.
     public func singular(_ unit: Keyword) -> String {
@@ -49,7 +76,7 @@ public struct KeywordSet: Sendable {
     /// English: the spelling is the case name.
     public static let english = KeywordSet(
         language: "en",
-        spellings: Dictionary(uniqueKeysWithValues: Keyword.allCases.map { ($0, $0.rawValue) }),
+        spellingList: Keyword.allCases.map { (key: $0, value: $0.rawValue) },
         singularUnits: ["day": .days, "month": .months, "year": .years])
 
     /// German, for policies written by German policy authors. ASCII like the names

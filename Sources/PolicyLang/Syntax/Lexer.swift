@@ -78,18 +78,18 @@ public struct Lexer {
         if isIdentifierStart(c) {
             while i < end, isIdentifierPart(bytes[i]) { i += 1 }
             let word = String(decoding: bytes[start..<i], as: UTF8.self)
-            if let k = keywords.keyword(word) { emit(.keyword(k), start) } else { emit(.identifier, start) }
+            if keywords.mayBeKeyword(first: c, length: i - start), let k = keywords.keyword(word) {
+                emit(.keyword(k), start, text: word)
+            } else {
+                emit(.identifier, start, text: word)
+            }
             return
         }
         if isDigit(c) { lexNumberOrDate(start); return }
         if c == UInt8(ascii: "\"") { lexString(start); return }
         if matchesTypographicOpeningQuote(at: i) { lexTypographicString(start); return }
-        let two: String? = i + 1 < end ? String(decoding: bytes[i...i + 1], as: UTF8.self) : nil
-        if let two, let s = Symbol(rawValue: two), two.count == 2 {
-            i += 2; emit(.symbol(s), start); return
-        }
-        if c < 0x80, let s = Symbol(rawValue: String(UnicodeScalar(c))) {
-            i += 1; emit(.symbol(s), start); return
+        if let (s, length) = symbol(c, i + 1 < end ? bytes[i + 1] : 0) {
+            i += length; emit(.symbol(s), start); return
         }
         // Skip one whole UTF-8 character so the diagnostic shows it, not a fragment.
         i += 1
@@ -138,6 +138,17 @@ public struct Lexer {
 
     private mutating func lexString(_ start: Int) {
         i += 1
+        // Most strings have no escape: their text is the bytes up to the closing quote.
+        var plainEnd = i
+        while plainEnd < end, bytes[plainEnd] != UInt8(ascii: "\""), bytes[plainEnd] != UInt8(ascii: "\\"), bytes[plainEnd] != UInt8(ascii: "\n") {
+            plainEnd += 1
+        }
+        if plainEnd < end, bytes[plainEnd] == UInt8(ascii: "\"") {
+            let text = String(decoding: bytes[i..<plainEnd], as: UTF8.self)
+            i = plainEnd + 1
+            emit(.string, start, text: text)
+            return
+        }
         var content: [UInt8] = []
         while i < end {
             let b = bytes[i]
@@ -194,6 +205,37 @@ public struct Lexer {
         emit(.invalid, start)
         diagnostics.append(Diagnostic(.error, "E0001", "unexpected character `\(String(decoding: bytes[start..<i], as: UTF8.self))`", file: file, span: Span(start, i),
                                       help: "strings use straight double quotes `\"`"))
+    }
+
+    /// The symbol that starts with the bytes `c`, `next` (0 at the end), and its length: the
+    /// longer one first (`<=` before `<`). Matched on bytes rather than through
+    /// `Symbol(rawValue:)`, which compares a new string with every spelling, for each symbol.
+    private func symbol(_ c: UInt8, _ next: UInt8) -> (Symbol, Int)? {
+        switch (c, next) {
+        case (UInt8(ascii: "!"), UInt8(ascii: "=")): return (.notEquals, 2)
+        case (UInt8(ascii: "<"), UInt8(ascii: "=")): return (.lessEqual, 2)
+        case (UInt8(ascii: ">"), UInt8(ascii: "=")): return (.greaterEqual, 2)
+        case (UInt8(ascii: "."), UInt8(ascii: ".")): return (.range, 2)
+        default: break
+        }
+        switch c {
+        case UInt8(ascii: "."): return (.dot, 1)
+        case UInt8(ascii: ","): return (.comma, 1)
+        case UInt8(ascii: ":"): return (.colon, 1)
+        case UInt8(ascii: "?"): return (.question, 1)
+        case UInt8(ascii: "("): return (.leftParen, 1)
+        case UInt8(ascii: ")"): return (.rightParen, 1)
+        case UInt8(ascii: "{"): return (.leftBrace, 1)
+        case UInt8(ascii: "}"): return (.rightBrace, 1)
+        case UInt8(ascii: "="): return (.equals, 1)
+        case UInt8(ascii: "<"): return (.less, 1)
+        case UInt8(ascii: ">"): return (.greater, 1)
+        case UInt8(ascii: "+"): return (.plus, 1)
+        case UInt8(ascii: "-"): return (.minus, 1)
+        case UInt8(ascii: "*"): return (.star, 1)
+        case UInt8(ascii: "|"): return (.pipe, 1)
+        default: return nil
+        }
     }
 
     private func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }

@@ -68,20 +68,28 @@ extension Parser {
         return parseComparison()
     }
 
-    static let comparisons: [Symbol: BinaryOperator] = [
-        .equals: .equal, .notEquals: .notEqual, .less: .less, .lessEqual: .lessEqual,
-        .greater: .greater, .greaterEqual: .greaterEqual,
-    ]
+    /// The comparison a symbol stands for (a `switch` for the reason given at `startsDeclaration`).
+    static func comparison(_ s: Symbol) -> BinaryOperator? {
+        switch s {
+        case .equals: return .equal
+        case .notEquals: return .notEqual
+        case .less: return .less
+        case .lessEqual: return .lessEqual
+        case .greater: return .greater
+        case .greaterEqual: return .greaterEqual
+        default: return nil
+        }
+    }
 
     mutating func parseComparison() -> Expr {
         let outer = depth
         defer { depth = outer }
         var lhs = parseOtherwise()
-        if case .symbol(let s) = current.kind, let op = Parser.comparisons[s] {
+        if case .symbol(let s) = current.kind, let op = Parser.comparison(s) {
             advance()
             let rhs = parseOtherwise()
             lhs = .binary(op, lhs, rhs, lhs.span.through(rhs.span))
-            if case .symbol(let s2) = current.kind, Parser.comparisons[s2] != nil {
+            if case .symbol(let s2) = current.kind, Parser.comparison(s2) != nil {
                 error("comparisons cannot be chained", help: "join two comparisons with `and`")
             }
         } else if at(.in) {

@@ -1,5 +1,11 @@
 extension Parser {
-    static let clauseStarts: Set<Keyword> = [.cites, .when, .deadline, .overdue, .upcoming, .missing, .due, .message, .error, .warning, .info]
+    /// Whether `k` starts a rule clause (a `switch` for the reason given at `startsDeclaration`).
+    static func startsClause(_ k: Keyword) -> Bool {
+        switch k {
+        case .cites, .when, .deadline, .overdue, .upcoming, .missing, .due, .message, .error, .warning, .info: return true
+        default: return false
+        }
+    }
 
     /// `rule ID "Titel" cites "§3" when … <outcomes>`; the rule ends where the next
     /// declaration starts.
@@ -52,7 +58,7 @@ extension Parser {
     }
 
     var atDeclarationStart: Bool {
-        current.kind == .endOfFile || (current.startsLine && keywordOf(current).map { Parser.declarationStarts.contains($0) } == true)
+        current.kind == .endOfFile || (current.startsLine && keywordOf(current).map(Parser.startsDeclaration) == true)
     }
 
     /// Skips to the next rule clause or declaration at a line start. The caller has
@@ -62,7 +68,7 @@ extension Parser {
         panicking = false
         while current.kind != .endOfFile {
             if current.startsLine, let k = keywordOf(current),
-               Parser.clauseStarts.contains(k) || Parser.declarationStarts.contains(k) { return }
+               Parser.startsClause(k) || Parser.startsDeclaration(k) { return }
             advance()
         }
     }
@@ -139,7 +145,7 @@ extension Parser {
                 flush()
                 let hole = Lexer.tokenize(file, range: (i + 1)..<close, keywords: keywords)
                 diagnostics += hole.diagnostics
-                var sub = Parser(file: file, tokens: hole.tokens.filter { $0.kind != .invalid }, keywords: keywords)
+                var sub = Parser(file: file, tokens: Parser.readable(hole.tokens), keywords: keywords)
                 var expr = sub.parseExpression()
                 if sub.current.kind != .endOfFile, !sub.panicking {
                     sub.error("unexpected \(sub.describeCurrent) in `{…}`")

@@ -6,7 +6,7 @@ import PolicyLang
 enum PolicySearchPath {
     static func library() -> PolicyLibrary {
         var dirs: [String] = []
-        if let env = ProcessInfo.processInfo.environment["FMPOLICY_PATH"], !env.isEmpty {
+        if let env = Environment.value("FMPOLICY_PATH"), !env.isEmpty {
             dirs = env.split(separator: ":").map(String.init)
         } else {
             dirs.append("policies")
@@ -19,18 +19,26 @@ enum PolicySearchPath {
     /// or the repository's `policies/` when run from a build folder inside it.
     static func shippedPolicies() -> String? {
         // Not `Bundle.module`: it traps when the bundle is missing, and a copied binary must
-        // still start and say what it cannot find.
-        let exe = URL(fileURLWithPath: executablePath()).resolvingSymlinksInPath().deletingLastPathComponent()
+        // still start and say what it cannot find. Plain paths rather than `URL` and
+        // `FileManager`, which cost half a million instructions here, on every start.
+        let exe = executablePath()
+        let directory = exe.lastIndex(of: "/").map { String(exe[..<$0]) } ?? "."
         let candidates = [
-            exe.appendingPathComponent("fmpolicy_fmpolicy.resources/policies").path,
-            exe.appendingPathComponent("fmpolicy_fmpolicy.resources/Resources/policies").path,
+            directory + "/fmpolicy_fmpolicy.resources/policies",
+            directory + "/fmpolicy_fmpolicy.resources/Resources/policies",
         ]
-        return candidates.first { FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent("case.fm")) }
+        return candidates.first { access($0 + "/case.fm", F_OK) == 0 }
     }
 
-    /// The running binary, also when it was started through `PATH`.
+    /// The running binary with every symbolic link resolved, also when it was started
+    /// through `PATH` or a link.
     static func executablePath() -> String {
-        if let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return link }
+        for path in ["/proc/self/exe", CommandLine.arguments[0]] {
+            if let resolved = realpath(path, nil) {
+                defer { free(resolved) }
+                return String(cString: resolved)
+            }
+        }
         return CommandLine.arguments[0]
     }
 }

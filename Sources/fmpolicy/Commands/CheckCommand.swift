@@ -76,14 +76,14 @@ enum CheckCommand {
         }
         guard let data = InputFile.read(path, what: "case") else { return ExitCode.unusableInput }
         let decoder = CaseDecoder(schema: policy.schema, policy: policy)
-        let read: Result<DecodedCase, CaseReadError> = data.withUnsafeBytes { raw in
-            do throws(CaseReadError) { return .success(try decoder.decode(raw.bindMemory(to: UInt8.self))) } catch { return .failure(error) }
+        // Not a `Result<DecodedCase, CaseReadError>`: its first use makes the runtime look up
+        // `CaseReadError: Error` among every conformance record of the binary.
+        var failure: CaseReadError?
+        let read: DecodedCase? = data.withUnsafeBytes { raw in
+            do throws(CaseReadError) { return try decoder.decode(raw.bindMemory(to: UInt8.self)) } catch { failure = error; return nil }
         }
-        let decoded: DecodedCase
-        switch read {
-        case .success(let d): decoded = d
-        case .failure(let error):
-            Terminal.error(data.withUnsafeBytes { error.rendered(file: path == "-" ? "<stdin>" : path, bytes: $0.bindMemory(to: UInt8.self)) })
+        guard let decoded = read else {
+            Terminal.error(data.withUnsafeBytes { failure!.rendered(file: path == "-" ? "<stdin>" : path, bytes: $0.bindMemory(to: UInt8.self)) })
             return ExitCode.unusableInput
         }
         if let problem = options.inForceError(decoded, policy, file: path == "-" ? "<stdin>" : path) {
@@ -129,9 +129,15 @@ enum PolicyLoading {
         loaded(nameOrPath, library: PolicySearchPath.library(), otherwise: "nothing was checked")?.policy
     }
 
+    /// Every policy loaded, kept until the process exits: a command loads one or a few and
+    /// ends soon after, and freeing a checked policy, its program and its syntax trees object
+    /// by object would cost more than checking a case (about a million instructions).
+    nonisolated(unsafe) private static var keptUntilExit: [PolicyLibrary.Loaded] = []
+
     /// With its syntax trees; `otherwise` says what did not happen because of the errors.
     static func loaded(_ nameOrPath: String, library: PolicyLibrary, otherwise: String) -> PolicyLibrary.Loaded? {
         let loaded = library.load(nameOrPath)
+        keptUntilExit.append(loaded)
         if !loaded.diagnostics.isEmpty {
             Terminal.err(DiagnosticRenderer(colored: Terminal.stderrColored).render(loaded.diagnostics))
         }

@@ -414,7 +414,7 @@ extension FlatDecodePlan {
     /// few kinds, so the entry is matched word by word, without the search for each field's slot
     /// and the bookkeeping of `checkRecord`. False, with the cursor where it was, for anything
     /// else: `checkRecord` then reads the entry and decides.
-    @inline(__always)
+    @inline(always)
     private func checkCompactEntry(_ plan: Record, _ c: inout FastCursor) -> Bool {
         let start = c.index
         let fields = fields + Int(plan.firstField), keys = entryKeys + Int(plan.firstField)

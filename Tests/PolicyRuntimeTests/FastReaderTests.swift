@@ -248,6 +248,62 @@ final class FastReaderTests: XCTestCase {
         }
     }
 
+    /// Entries of an unread list in the common shape are matched in one pass; anything that
+    /// leaves that shape part of the way through (a field missing, out of order, extra or twice,
+    /// null, whitespace, a near-miss key) is read again from the entry's start, and each date
+    /// is only checked to exist. The fast reader must still agree with the full one, and read
+    /// by itself exactly what the full reader accepts.
+    func testEntriesOfAListNoRuleReadsThatLeaveTheCommonShape() throws {
+        let hannover = try TestPolicies.load("hannover")
+        let unread = CaseDecoder(schema: hannover.schema, policy: hannover)
+        let second = #"{"datum":"2024-03-01","art":"netzwerk","rechtskreis":"SGB3"}"#
+        let entries: [String] = [
+            #"{"datum":"2024-03-01","art":"netzwerk"}"#,
+            #"{"datum":"2024-03-01"}"#,
+            #"{"art":"netzwerk","datum":"2024-03-01","rechtskreis":"SGB3"}"#,
+            #"{"datum":"2024-03-01","art":"netzwerk","rechtskreis":"SGB3","x":1}"#,
+            #"{"datum":"2024-03-01","art":"netzwerk","rechtskreis":"SGB3","datum":"2024-03-02"}"#,
+            #"{"datum":"2024-03-01","art":"netzwerk","rechtskreis":"SGB3","art":"netzwerk"}"#,
+            #"{"datum":"2024-03-01","art":null,"rechtskreis":"SGB3"}"#,
+            #"{"datum":"2024-03-01","art":"netzwerk","rechtskreis":null}"#,
+            #"{"datum":"2024-03-01","art":"netzwerk","rechtskreis":"SGB3" }"#,
+            #"{"datum" :"2024-03-01","art":"netzwerk","rechtskreis":"SGB3"}"#,
+            #"{"datumx":"2024-03-01","art":"netzwerk","rechtskreis":"SGB3"}"#,
+            #"{"datum":"2024-03-01","arts":"netzwerk","rechtskreis":"SGB3"}"#,
+            #"{"datum":"2024-03-01","art":"netzwerk","rechtskreis":"SGB3","#,
+            #"{"datum":"2024-03-01","art":"handlungsstrategie_erfolgreich","rechtskreis":"SGB2"}"#,
+            #"{"datum":"2024-03-01","art":"handlungsstrategie_erfolgreic","rechtskreis":"SGB2"}"#,
+            #"{"datum":"2024-03-01","art":"handlungsstrategie_erfolgreichx","rechtskreis":"SGB2"}"#,
+            #"{"datum":"2024-03-01","art":"SGB2","rechtskreis":"netzwerk"}"#,
+            #"{"datum":"2024-03-01","art":"netzwerk","rechtskreis":"SGB3"}}"#,
+        ]
+        for (n, entry) in entries.enumerated() {
+            let text = Self.withContacts.replacingOccurrences(of: second, with: entry)
+            let accepted = (try? unread.decode(text)) != nil
+            XCTAssertEqual(unread.fastReaderReads(text), accepted, "entry \(n)")
+            assertAgree(text, "entry \(n)")
+        }
+        // Dates that exist and dates that do not, leap days and month ends among them.
+        for (year, month, day) in [(2024, 2, 29), (2023, 2, 29), (2000, 2, 29), (2100, 2, 29), (1900, 2, 28), (2024, 4, 30), (2024, 4, 31),
+                                   (2024, 12, 31), (2024, 12, 32), (2024, 0, 10), (2024, 13, 1), (2024, 1, 0), (0, 1, 1), (1, 1, 1), (9999, 12, 31)] {
+            let iso = String(format: "%04d-%02d-%02d", year, month, day)
+            let text = Self.withContacts.replacingOccurrences(of: "2024-03-01", with: iso)
+            XCTAssertEqual(unread.fastReaderReads(text), CalendarDate(iso: iso) != nil, iso)
+            assertAgree(text, iso)
+        }
+        // Every entry cut short, and every byte of the entries changed.
+        let bytes = Array(Self.withContacts.utf8), contacts = try XCTUnwrap(Self.withContacts.range(of: #""kontakte":["#))
+        let first = Self.withContacts.utf8.distance(from: Self.withContacts.startIndex, to: contacts.upperBound)
+        for end in first ..< bytes.count { assertAgree(Array(bytes[..<end]), "cut at \(end)") }
+        for at in first ..< bytes.count - 2 {
+            for byte: UInt8 in [0x20, 0x22, 0x2C, 0x30, 0x39, 0x7D, 0x61] where byte != bytes[at] {
+                var changed = bytes
+                changed[at] = byte
+                assertAgree(changed, "byte \(at) changed to \(byte)")
+            }
+        }
+    }
+
     /// Lists longer than the reader's first room for entries (32, taken from the arena), valid
     /// and with the last entry wrong, so that the full reader reads again into the same arena.
     func testLongLists() throws {

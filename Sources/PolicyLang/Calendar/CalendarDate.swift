@@ -49,10 +49,24 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     /// Allocates nothing, so a JSON decoder can call it on bytes inside its input.
     @inlinable @inline(always)
     public static func parse(isoBytes: UnsafeBufferPointer<UInt8>) -> CalendarDate? {
-        guard let (year, month, day) = isoFields(isoBytes), year >= 1, month >= 1, month <= 12, day >= 1,
+        guard let (year, month, day) = validISOFields(isoBytes) else { return nil }
+        return CalendarDate(dayNumber: Int32(dayNumber(year: year, month: month, day: day)))
+    }
+
+    /// Whether `parse(isoBytes:)` accepts the bytes, without working out the day number: for
+    /// dates a reader only checks (values no rule reads).
+    @inlinable @inline(always)
+    public static func isValid(isoBytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        validISOFields(isoBytes) != nil
+    }
+
+    /// Year, month and day of strict ISO `YYYY-MM-DD` naming a day that exists.
+    @inlinable @inline(__always)
+    static func validISOFields(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int)? {
+        guard let (year, month, day) = isoFields(bytes), year >= 1, month >= 1, month <= 12, day >= 1,
               day <= 28 || day <= daysInMonth(year: year, month: month)
         else { return nil }
-        return CalendarDate(dayNumber: Int32(dayNumber(year: year, month: month, day: day)))
+        return (year, month, day)
     }
 
     /// Why `text` is not a date, for error messages, or nil when it is one.

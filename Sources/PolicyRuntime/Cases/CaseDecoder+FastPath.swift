@@ -384,12 +384,18 @@ extension FlatDecodePlan {
         c.index += 1
         let node = values[Int(element)]
         let opener = Self.opener(node.kind)
+        // Entries of a flat record, at a depth where they may nest, are mostly checked in one pass.
+        let flatEntry = node.kind == .record && records[Int(node.sub)].flat && c.depth < JSONScanner.defaultMaxDepth
         guard var next = c.nextByte() else { return false }
         if next == UInt8(ascii: "]") {
             c.index += 1
         } else {
             while true {
-                guard checkValue(node, element, first: next, &c, &stack) == true else { return false }
+                if flatEntry, next == UInt8(ascii: "{"), checkCompactEntry(records[Int(node.sub)], &c) {
+                    // Checked.
+                } else {
+                    guard checkValue(node, element, first: next, &c, &stack) == true else { return false }
+                }
                 if c.sees(UInt8(ascii: ","), opener) { c.advance(1); next = opener; continue }
                 guard let delimiter = c.nextByte() else { return false }
                 c.index += 1
@@ -399,6 +405,41 @@ extension FlatDecodePlan {
             }
         }
         c.depth -= 1
+        return true
+    }
+
+    /// At `{` of an entry of a list no rule reads whose record is `flat`: whether the entry has the
+    /// common shape (every field in the schema's order, none null, no whitespace) and is valid,
+    /// having moved past it. Each key comes with the byte before it and each value is one of a
+    /// few kinds, so the entry is matched word by word, without the search for each field's slot
+    /// and the bookkeeping of `checkRecord`. False, with the cursor where it was, for anything
+    /// else: `checkRecord` then reads the entry and decides.
+    @inline(always)
+    private func checkCompactEntry(_ plan: Record, _ c: inout FastCursor) -> Bool {
+        let start = c.index
+        let fields = fields + Int(plan.firstField), keys = entryKeys + Int(plan.firstField)
+        for slot in 0..<Int(plan.fieldCount) {
+            let key = keys[slot]
+            guard c.sees(key, at: c.index, in: text) else { c.index = start; return false }
+            c.advance(Int(key.length))
+            let node = fields[slot].node
+            switch node.kind {
+            case .date:
+                // `"YYYY-MM-DD"`: 12 bytes with both quotes.
+                guard c.remaining >= 12, c.bytes[c.index] == quote, c.bytes[c.index &+ 11] == quote,
+                      CalendarDate.isValid(isoBytes: UnsafeBufferPointer(start: c.bytes + c.index + 1, count: 10))
+                else { c.index = start; return false }
+                c.advance(12)
+            case .enumeration:
+                guard c.remaining >= 1, c.bytes[c.index] == quote, enumCase(node.sub, &c) != nil else { c.index = start; return false }
+            case .bool:
+                guard c.consume("true") || c.consume("false") else { c.index = start; return false }
+            default:
+                c.index = start; return false
+            }
+        }
+        guard c.remaining >= 1, c.bytes[c.index] == UInt8(ascii: "}") else { c.index = start; return false }
+        c.advance(1)
         return true
     }
 
@@ -463,7 +504,7 @@ extension FlatDecodePlan {
             if first == UInt8(ascii: "f"), c.consume("false") { return true }
         case .date:
             guard first == quote, c.remaining >= 12, c.bytes[c.index &+ 11] == quote,
-                  CalendarDate.parse(isoBytes: UnsafeBufferPointer(start: c.bytes + c.index + 1, count: 10)) != nil else { break }
+                  CalendarDate.isValid(isoBytes: UnsafeBufferPointer(start: c.bytes + c.index + 1, count: 10)) else { break }
             c.advance(12)
             return true
         case .enumeration:

@@ -22,8 +22,10 @@ final class FlatDecodePlan: @unchecked Sendable {
     /// value, which is `values[value]`. `datedBy`: for a `dated by` list, the slot of its
     /// entries' date (else -1).
     struct Field { var key: Pattern; var node: ValueNode; var value: Int32; var requiredUnless: Int32; var datedBy: Int32 }
-    /// Fields `firstField ..< firstField + fieldCount`; bit masks by slot.
-    struct Record { var firstField: Int32; var fieldCount: Int32; var lists: UInt64; var required: UInt64 }
+    /// Fields `firstField ..< firstField + fieldCount`; bit masks by slot. `flat`: every field is
+    /// a date, an enumeration or a bool, so an entry of a list no rule reads can be checked in
+    /// one pass against `entryKeys` (`checkCompactEntry`).
+    struct Record { var firstField: Int32; var fieldCount: Int32; var lists: UInt64; var required: UInt64; var flat: Bool }
     /// Names `firstName ..< firstName + count` in `enumNames`, each with its closing quote; its
     /// cases by the first byte of their names from `firstBucket` on in `enumBuckets`.
     struct Enumeration { var firstName: Int32; var firstBucket: Int32 }
@@ -37,6 +39,9 @@ final class FlatDecodePlan: @unchecked Sendable {
     // Allocated once, at least one element each, so never nil.
     let values: UnsafeMutablePointer<ValueNode>
     let fields: UnsafeMutablePointer<Field>
+    /// By field, as `fields`: its key as it comes in a compact entry, with what comes before it,
+    /// `{"name":` for the first field of a record and `,"name":` for the others.
+    let entryKeys: UnsafeMutablePointer<Pattern>
     let records: UnsafeMutablePointer<Record>
     let enumerations: UnsafeMutablePointer<Enumeration>
     let enumNames: UnsafeMutablePointer<Pattern>
@@ -56,15 +61,15 @@ final class FlatDecodePlan: @unchecked Sendable {
     init(root plan: RecordPlan, stichtagSlot: Int?) {
         self.stichtagSlot = stichtagSlot ?? -1
         var values: [ValueNode] = [], fullPlans: [ValuePlan] = []
-        var fields: [Field] = [], records: [Record] = []
+        var fields: [Field] = [], entryKeys: [Pattern] = [], records: [Record] = []
         var enumerations: [Enumeration] = [], enumNames: [Pattern] = [], enumBuckets: [UInt64] = [], text: [UInt8] = []
         var recordIndex: [ObjectIdentifier: Int32] = [:], enumIndex: [ObjectIdentifier: Int32] = [:]
 
-        /// `name` followed by `suffix`. Names are identifiers (`Lexer`): a JSON string holds one
+        /// `name` between `prefix` and `suffix`. Names are identifiers (`Lexer`): a JSON string holds one
         /// without escapes, so its raw bytes are the name's bytes exactly.
-        func pattern(_ name: [UInt8], then suffix: String) -> Pattern {
+        func pattern(_ name: [UInt8], after prefix: String = "", then suffix: String) -> Pattern {
             precondition(!name.contains { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }, "a name that JSON must escape")
-            let bytes = name + Array(suffix.utf8)
+            let bytes = Array(prefix.utf8) + name + Array(suffix.utf8)
             func word(_ bytes: ArraySlice<UInt8>) -> UInt64 {
                 bytes.enumerated().reduce(0) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) }
             }
@@ -77,21 +82,25 @@ final class FlatDecodePlan: @unchecked Sendable {
             if let i = recordIndex[ObjectIdentifier(p)] { return i }
             let i = Int32(records.count)
             recordIndex[ObjectIdentifier(p)] = i
-            records.append(Record(firstField: 0, fieldCount: 0, lists: 0, required: 0))
+            records.append(Record(firstField: 0, fieldCount: 0, lists: 0, required: 0, flat: false))
             // A record's fields are contiguous: reserved before inner records add theirs.
             let first = fields.count
             fields += repeatElement(Field(key: pattern([], then: ""), node: ValueNode(kind: .other, sub: 0), value: 0, requiredUnless: -1, datedBy: -1),
                                     count: p.fields.count)
-            var lists: UInt64 = 0, required: UInt64 = 0
+            entryKeys += repeatElement(pattern([], then: ""), count: p.fields.count)
+            var lists: UInt64 = 0, required: UInt64 = 0, flat = true
             for (slot, f) in p.fields.enumerated() {
                 let v = value(f.value)
                 fields[first + slot] = Field(key: pattern(f.name, then: "\":"), node: values[Int(v)], value: v,
                                              requiredUnless: Int32(f.requiredUnless ?? -1),
                                              datedBy: Int32(p.type.fields[slot].datedBy ?? -1))
+                entryKeys[first + slot] = pattern(f.name, after: slot == 0 ? "{\"" : ",\"", then: "\":")
                 if f.isList { lists |= 1 << UInt64(slot) }
                 if f.required { required |= 1 << UInt64(slot) }
+                if ![.date, .enumeration, .bool].contains(values[Int(v)].kind) { flat = false }
             }
-            records[Int(i)] = Record(firstField: Int32(first), fieldCount: Int32(p.fields.count), lists: lists, required: required)
+            records[Int(i)] = Record(firstField: Int32(first), fieldCount: Int32(p.fields.count), lists: lists, required: required,
+                                     flat: flat && !p.fields.isEmpty)
             return i
         }
         func enumeration(_ e: EnumPlan) -> Int32 {
@@ -128,6 +137,7 @@ final class FlatDecodePlan: @unchecked Sendable {
         self.root = record(plan)
         self.values = .copying(values)
         self.fields = .copying(fields)
+        self.entryKeys = .copying(entryKeys)
         self.records = .copying(records)
         self.enumerations = .copying(enumerations)
         self.enumNames = .copying(enumNames)
@@ -137,7 +147,7 @@ final class FlatDecodePlan: @unchecked Sendable {
     }
 
     deinit {
-        values.deallocate(); fields.deallocate(); records.deallocate()
+        values.deallocate(); fields.deallocate(); entryKeys.deallocate(); records.deallocate()
         enumerations.deallocate(); enumNames.deallocate(); enumBuckets.deallocate(); text.deallocate()
     }
 }

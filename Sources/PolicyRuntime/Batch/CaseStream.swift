@@ -83,19 +83,30 @@ public struct CaseStream: Sendable {
     /// The same, with a worker's `workspace`.
     public func check(line: UnsafeBufferPointer<UInt8>, number: Int, into out: inout [UInt8],
                       statistics: inout RunStatistics, tally: inout CaseloadTally, workspace: inout Workspace) {
+        workspace.line.removeAll()
+        check(line: line, number: number, to: workspace.line, statistics: &statistics, tally: &tally, workspace: &workspace)
+        out.append(contentsOf: workspace.line.bytes)
+    }
+
+    /// The same, appending the output line (without a line break) to `out`: a batch run writes
+    /// a block's lines straight into the bytes it then writes out, without copying each line.
+    public func check(line: UnsafeBufferPointer<UInt8>, number: Int, to out: LineBytes,
+                      statistics: inout RunStatistics, tally: inout CaseloadTally, workspace: inout Workspace) {
         statistics.lines += 1
         var isBlank = true
         for b in line where b != 0x20 && b != 0x09 && b != 0x0D { isBlank = false; break }
         if isBlank {
             statistics.errorLines += 1
-            out.append(contentsOf: Self.errorLine(number, nil, "empty line").utf8)
+            var error = Self.errorLine(number, nil, "empty line")
+            error.withUTF8 { out.append($0) }
             return
         }
         let decoded: DecodedCase
         switch start(line: line, workspace: &workspace) {
         case .failure(let error):
             statistics.errorLines += 1
-            out.append(contentsOf: Self.errorLine(number, error.caseID, error.description).utf8)
+            var text = Self.errorLine(number, error.caseID, error.description)
+            text.withUTF8 { out.append($0) }
             return
         case .success(let started): decoded = started
         }
@@ -119,8 +130,7 @@ public struct CaseStream: Sendable {
         statistics.cases += 1
         lineWriter.sort(&workspace.fired)
         if countsCaseload { accumulate(&evaluator, decoded, &tally) }
-        lineWriter.appendCaseLine(caseID: decoded.id, stichtag: stichtag, fired: workspace.fired, messages: messages,
-                                  line: workspace.line, to: &out)
+        lineWriter.appendCaseLine(caseID: decoded.id, stichtag: stichtag, fired: workspace.fired, messages: messages, to: out)
         // The evaluator's records are views into the case's arena, which goes with `decoded`.
         withExtendedLifetime(decoded) {}
     }

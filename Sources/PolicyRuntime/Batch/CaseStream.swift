@@ -80,6 +80,23 @@ public struct CaseStream: Sendable {
         return .success(decoded)
     }
 
+    /// `start` for `check`, without a `DecodedCase` object: the workspace's evaluator started
+    /// on the case (its root and Stichtag), and the case's id.
+    private func startCase(line: UnsafeBufferPointer<UInt8>, workspace: inout Workspace) throws(CaseReadError) -> String {
+        let read = try decoder.decodeRecord(line, judgedAt: options.asOf, reusing: workspace.arena)
+        let stichtag = options.asOf ?? decoder.stichtag(of: read.root) ?? options.today
+        if !options.ignoreInForce, let problem = policy.notInForce(at: stichtag) {
+            throw CaseReadError(path: "", message: problem, offset: 0, caseID: decoder.caseID(of: read.root))
+        }
+        let root = DecodedCase.judged(read.root, at: stichtag, cutAt: read.cutAt, schema: policy.schema, arena: workspace.arena)
+        if workspace.evaluator == nil {
+            workspace.evaluator = Evaluator(policy: policy, root: root, stichtag: stichtag)
+        } else {
+            workspace.evaluator!.start(root: root, stichtag: stichtag)
+        }
+        return decoder.caseID(of: root)
+    }
+
     /// The same, with a worker's `workspace`.
     public func check(line: UnsafeBufferPointer<UInt8>, number: Int, into out: inout [UInt8],
                       statistics: inout RunStatistics, tally: inout CaseloadTally, workspace: inout Workspace) {
@@ -101,14 +118,12 @@ public struct CaseStream: Sendable {
             error.withUTF8 { out.append($0) }
             return
         }
-        let decoded: DecodedCase
-        switch start(line: line, workspace: &workspace) {
-        case .failure(let error):
+        let caseID: String
+        do { caseID = try startCase(line: line, workspace: &workspace) } catch {
             statistics.errorLines += 1
             var text = Self.errorLine(number, error.caseID, error.description)
             text.withUTF8 { out.append($0) }
             return
-        case .success(let started): decoded = started
         }
         var evaluator = workspace.evaluator.take()!
         defer { workspace.evaluator = evaluator }
@@ -129,16 +144,15 @@ public struct CaseStream: Sendable {
         }
         statistics.cases += 1
         lineWriter.sort(&workspace.fired)
-        if countsCaseload { accumulate(&evaluator, decoded, &tally) }
-        lineWriter.appendCaseLine(caseID: decoded.id, stichtag: stichtag, fired: workspace.fired, messages: messages, to: out)
-        // The evaluator's records are views into the case's arena, which goes with `decoded`.
-        withExtendedLifetime(decoded) {}
+        if countsCaseload { accumulate(&evaluator, &tally) }
+        lineWriter.appendCaseLine(caseID: caseID, stichtag: stichtag, fired: workspace.fired, messages: messages, to: out)
     }
 
-    private func accumulate(_ ev: inout Evaluator, _ decoded: DecodedCase, _ tally: inout CaseloadTally) {
+    private func accumulate(_ ev: inout Evaluator, _ tally: inout CaseloadTally) {
         guard let keyExpr = policy.caseloadKey, case .string(let manager) = ev.evaluate(keyExpr) else { return }
         // The accumulators' binder is slot 0 (the case); list operations may use further slots.
-        if ev.locals.isEmpty { ev.locals.append(.record(decoded.root)) } else { ev.locals[0] = .record(decoded.root) }
+        let root = ev.root
+        if ev.locals.isEmpty { ev.locals.append(.record(root)) } else { ev.locals[0] = .record(root) }
         let counts = tally.counts(of: manager, width: 1 + accumulators.count)
         tally.increment(counts)
         for (k, condition) in accumulators.enumerated() {

@@ -190,12 +190,12 @@ public struct CaseStream: Sendable {
             guard case .string(let id) = member[idSlot] else { continue }
             let place = tally.place(of: id)
             if let place { matched[place] = true }
-            let counts = place.map { Array(tally.counts(at: $0)) } ?? noCounts
+            let counts = place.map { tally.counts(at: $0) } ?? noCounts[...]
             ev.start(root: RecordValue.empty, stichtag: stichtag)
             ev.staff = member
             if !fired.isEmpty { fired.removeAll(keepingCapacity: true) }
             messages.removeAll()
-            var from = 1
+            var from = counts.startIndex + 1   // past the number of cases
             for (r, rule) in caseloadWriter.rules.enumerated() {
                 let n = accumulatorShape[r]
                 ev.caseloadCounts = Array(counts[from..<from + n])
@@ -211,7 +211,9 @@ public struct CaseStream: Sendable {
             caseloadWriter.sort(&fired)
             caseloadWriter.appendCaseloadLine(manager: id, fired: fired, messages: messages, line: line, to: &out)
         }
-        for manager in tally.managers where !matched[tally.place(of: manager)!] {
+        // Sorting only these names, not all case managers': most have a staff entry.
+        let unknown = (0..<tally.count).filter { !matched[$0] }.map(tally.name(at:)).sorted()
+        for manager in unknown {
             statistics.unknownCaseManagers += 1
             out.appendLiteral(#"{"fallmanager":"#)
             JSONWriter.quote(manager, into: &out)

@@ -146,4 +146,41 @@ final class BatchLineTests: XCTestCase {
         XCTAssertNotEqual(alone[0].count, alone[1].count, "the two cases must give different findings for this test to mean anything")
         XCTAssertEqual(lines(sequence, shared: true), alone)
     }
+
+    /// A batch run writes a block's lines one after another into one `LineBytes`: the same
+    /// bytes as each line written on its own, error lines included, and the same counts.
+    func testBlockOfLinesMatchesLinesOneByOne() throws {
+        let policy = try TestPolicies.load("hannover")
+        var options = CheckOptions()
+        options.today = CalendarDate(year: 2025, month: 3, day: 1)!
+        options.ignoreInForce = true
+        let stream = CaseStream(policy: policy, options: options, countsCaseload: false)
+        var lines = try TestPolicies.repositoryCases().prefix(60).map(\.1)
+        lines.insert(Array("  ".utf8), at: 3)
+        lines.insert(Array(#"{"id":"BROKEN","stichtag":"#.utf8), at: 7)
+        var expected: [UInt8] = []
+        var oneByOne = RunStatistics(), inBlock = RunStatistics(), tally = CaseloadTally()
+        var workspace = CaseStream.Workspace()
+        for (i, line) in lines.enumerated() {
+            line.withUnsafeBufferPointer {
+                stream.check(line: $0, number: i + 1, into: &expected, statistics: &oneByOne, tally: &tally, workspace: &workspace)
+            }
+            expected.append(0x0A)
+        }
+        let block = LineBytes(capacity: 16)   // grows while the block is written
+        var blockWorkspace = CaseStream.Workspace()
+        for (i, line) in lines.enumerated() {
+            line.withUnsafeBufferPointer {
+                stream.check(line: $0, number: i + 1, to: block, statistics: &inBlock, tally: &tally, workspace: &blockWorkspace)
+            }
+            block.append(0x0A)
+        }
+        XCTAssertEqual(String(decoding: block.bytes, as: UTF8.self), String(decoding: expected, as: UTF8.self))
+        XCTAssertEqual(inBlock.errorLines, oneByOne.errorLines)
+        XCTAssertGreaterThan(inBlock.errorLines, 2)
+        XCTAssertGreaterThan(inBlock.cases, 20)
+        XCTAssertEqual(inBlock.lines, oneByOne.lines)
+        XCTAssertEqual(inBlock.cases, oneByOne.cases)
+        XCTAssertEqual(inBlock.byRule, oneByOne.byRule)
+    }
 }

@@ -97,11 +97,9 @@ struct CaseLineWriter: Sendable {
         }
     }
 
-    /// `{"case":…,"policy":…,"stichtag":…,"findings":[…]}`, keys in the spec's order, written
-    /// in `line` and then appended to `out` in one piece.
-    func appendCaseLine(caseID: String, stichtag: CalendarDate, fired: [Fired], messages: LineBytes,
-                        line: LineBytes, to out: inout [UInt8]) {
-        line.removeAll()
+    /// `{"case":…,"policy":…,"stichtag":…,"findings":[…]}`, keys in the spec's order, appended
+    /// to `line`.
+    func appendCaseLine(caseID: String, stichtag: CalendarDate, fired: [Fired], messages: LineBytes, to line: LineBytes) {
         line.append(literal: #"{"case":""#)
         line.appendEscaped(caseID)
         line.append(policyPart)
@@ -109,7 +107,6 @@ struct CaseLineWriter: Sendable {
         line.append(literal: #"","findings":["#)
         appendFindings(fired, messages, to: line)
         line.append(literal: "]}")
-        out.append(contentsOf: line.bytes)
     }
 
     /// `{"fallmanager":…,"policy":…,"findings":[…]}` and a line break.

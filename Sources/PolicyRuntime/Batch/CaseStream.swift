@@ -80,24 +80,50 @@ public struct CaseStream: Sendable {
         return .success(decoded)
     }
 
+    /// `start` for `check`, without a `DecodedCase` object: the workspace's evaluator started
+    /// on the case (its root and Stichtag), and the case's id.
+    private func startCase(line: UnsafeBufferPointer<UInt8>, workspace: inout Workspace) throws(CaseReadError) -> String {
+        let read = try decoder.decodeRecord(line, judgedAt: options.asOf, reusing: workspace.arena)
+        let stichtag = options.asOf ?? decoder.stichtag(of: read.root) ?? options.today
+        if !options.ignoreInForce, let problem = policy.notInForce(at: stichtag) {
+            throw CaseReadError(path: "", message: problem, offset: 0, caseID: decoder.caseID(of: read.root))
+        }
+        let root = DecodedCase.judged(read.root, at: stichtag, cutAt: read.cutAt, schema: policy.schema, arena: workspace.arena)
+        if workspace.evaluator == nil {
+            workspace.evaluator = Evaluator(policy: policy, root: root, stichtag: stichtag)
+        } else {
+            workspace.evaluator!.start(root: root, stichtag: stichtag)
+        }
+        return decoder.caseID(of: root)
+    }
+
     /// The same, with a worker's `workspace`.
     public func check(line: UnsafeBufferPointer<UInt8>, number: Int, into out: inout [UInt8],
+                      statistics: inout RunStatistics, tally: inout CaseloadTally, workspace: inout Workspace) {
+        workspace.line.removeAll()
+        check(line: line, number: number, to: workspace.line, statistics: &statistics, tally: &tally, workspace: &workspace)
+        out.append(contentsOf: workspace.line.bytes)
+    }
+
+    /// The same, appending the output line (without a line break) to `out`: a batch run writes
+    /// a block's lines straight into the bytes it then writes out, without copying each line.
+    public func check(line: UnsafeBufferPointer<UInt8>, number: Int, to out: LineBytes,
                       statistics: inout RunStatistics, tally: inout CaseloadTally, workspace: inout Workspace) {
         statistics.lines += 1
         var isBlank = true
         for b in line where b != 0x20 && b != 0x09 && b != 0x0D { isBlank = false; break }
         if isBlank {
             statistics.errorLines += 1
-            out.append(contentsOf: Self.errorLine(number, nil, "empty line").utf8)
+            var error = Self.errorLine(number, nil, "empty line")
+            error.withUTF8 { out.append($0) }
             return
         }
-        let decoded: DecodedCase
-        switch start(line: line, workspace: &workspace) {
-        case .failure(let error):
+        let caseID: String
+        do { caseID = try startCase(line: line, workspace: &workspace) } catch {
             statistics.errorLines += 1
-            out.append(contentsOf: Self.errorLine(number, error.caseID, error.description).utf8)
+            var text = Self.errorLine(number, error.caseID, error.description)
+            text.withUTF8 { out.append($0) }
             return
-        case .success(let started): decoded = started
         }
         var evaluator = workspace.evaluator.take()!
         defer { workspace.evaluator = evaluator }
@@ -118,17 +144,15 @@ public struct CaseStream: Sendable {
         }
         statistics.cases += 1
         lineWriter.sort(&workspace.fired)
-        if countsCaseload { accumulate(&evaluator, decoded, &tally) }
-        lineWriter.appendCaseLine(caseID: decoded.id, stichtag: stichtag, fired: workspace.fired, messages: messages,
-                                  line: workspace.line, to: &out)
-        // The evaluator's records are views into the case's arena, which goes with `decoded`.
-        withExtendedLifetime(decoded) {}
+        if countsCaseload { accumulate(&evaluator, &tally) }
+        lineWriter.appendCaseLine(caseID: caseID, stichtag: stichtag, fired: workspace.fired, messages: messages, to: out)
     }
 
-    private func accumulate(_ ev: inout Evaluator, _ decoded: DecodedCase, _ tally: inout CaseloadTally) {
+    private func accumulate(_ ev: inout Evaluator, _ tally: inout CaseloadTally) {
         guard let keyExpr = policy.caseloadKey, case .string(let manager) = ev.evaluate(keyExpr) else { return }
         // The accumulators' binder is slot 0 (the case); list operations may use further slots.
-        if ev.locals.isEmpty { ev.locals.append(.record(decoded.root)) } else { ev.locals[0] = .record(decoded.root) }
+        let root = ev.root
+        if ev.locals.isEmpty { ev.locals.append(.record(root)) } else { ev.locals[0] = .record(root) }
         let counts = tally.counts(of: manager, width: 1 + accumulators.count)
         tally.increment(counts)
         for (k, condition) in accumulators.enumerated() {
@@ -166,12 +190,12 @@ public struct CaseStream: Sendable {
             guard case .string(let id) = member[idSlot] else { continue }
             let place = tally.place(of: id)
             if let place { matched[place] = true }
-            let counts = place.map { Array(tally.counts(at: $0)) } ?? noCounts
+            let counts = place.map { tally.counts(at: $0) } ?? noCounts[...]
             ev.start(root: RecordValue.empty, stichtag: stichtag)
             ev.staff = member
             if !fired.isEmpty { fired.removeAll(keepingCapacity: true) }
             messages.removeAll()
-            var from = 1
+            var from = counts.startIndex + 1   // past the number of cases
             for (r, rule) in caseloadWriter.rules.enumerated() {
                 let n = accumulatorShape[r]
                 ev.caseloadCounts = Array(counts[from..<from + n])
@@ -187,7 +211,9 @@ public struct CaseStream: Sendable {
             caseloadWriter.sort(&fired)
             caseloadWriter.appendCaseloadLine(manager: id, fired: fired, messages: messages, line: line, to: &out)
         }
-        for manager in tally.managers where !matched[tally.place(of: manager)!] {
+        // Sorting only these names, not all case managers': most have a staff entry.
+        let unknown = (0..<tally.count).filter { !matched[$0] }.map(tally.name(at:)).sorted()
+        for manager in unknown {
             statistics.unknownCaseManagers += 1
             out.appendLiteral(#"{"fallmanager":"#)
             JSONWriter.quote(manager, into: &out)

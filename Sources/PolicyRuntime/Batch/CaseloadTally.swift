@@ -59,6 +59,9 @@ public struct CaseloadTally: Sendable {
     /// first case came.
     var count: Int { names.count }
 
+    /// The case manager at `place`.
+    func name(at place: Int) -> String { names[place] }
+
     /// The cases and accumulator counts of the case manager at `place`.
     func counts(at place: Int) -> ArraySlice<Int> { counts[place * width ..< (place + 1) * width] }
 

@@ -5,14 +5,17 @@ import PolicyLang
 /// `[UInt8].append(contentsOf:)` spends about 70 instructions of bookkeeping on each, more than
 /// copying the piece takes; here an append is a capacity check and the copy.
 ///
+/// Public for a batch run, which writes a block's output lines into one (`CaseStream.check(line:number:to:…)`)
+/// and then writes its `bytes` out.
+///
 /// Unchecked `Sendable` and no exclusivity checks: a worker's workspace holds its own, and only
-/// one thread at a time uses a workspace.
-final class LineBytes: ByteSink, @unchecked Sendable {
+/// one thread at a time uses a workspace or a block's bytes.
+public final class LineBytes: ByteSink, @unchecked Sendable {
     @exclusivity(unchecked) private var base: UnsafeMutablePointer<UInt8>
     @exclusivity(unchecked) private var capacity: Int
     @exclusivity(unchecked) private(set) var count = 0
 
-    init(capacity: Int = 1024) {
+    public init(capacity: Int = 1024) {
         self.capacity = capacity
         base = .allocate(capacity: capacity)
     }
@@ -20,13 +23,13 @@ final class LineBytes: ByteSink, @unchecked Sendable {
     deinit { base.deallocate() }
 
     /// What has been written; valid until the next append or `removeAll`.
-    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+    public var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
 
     /// Starts again, keeping the memory.
-    func removeAll() { count = 0 }
+    public func removeAll() { count = 0 }
 
     @inline(__always)
-    func append(_ byte: UInt8) {
+    public func append(_ byte: UInt8) {
         if count == capacity { grow(1) }
         base[count] = byte
         count += 1

@@ -22,10 +22,16 @@ public final class DecodedCase: @unchecked Sendable {
 
     /// The case as it stood on the Stichtag: entries of `dated by` lists after it are dropped.
     func applyStichtag(_ t: CalendarDate, schema: CaseSchema) {
-        guard appliedStichtag != t else { return }
-        precondition(appliedStichtag == nil, "a decoded case is judged at one Stichtag")
+        root = DecodedCase.judged(root, at: t, cutAt: appliedStichtag, schema: schema, arena: arena)
         appliedStichtag = t
-        if let replaced = DecodedCase.dropping(after: t, from: root, type: schema.root, into: arena) { root = replaced }
+    }
+
+    /// `root` as it stood on the Stichtag `t`, when entries after `cutAt` (if given) were
+    /// dropped already.
+    static func judged(_ root: RecordValue, at t: CalendarDate, cutAt: CalendarDate?, schema: CaseSchema, arena: CaseArena) -> RecordValue {
+        guard cutAt != t else { return root }
+        precondition(cutAt == nil, "a decoded case is judged at one Stichtag")
+        return dropping(after: t, from: root, type: schema.root, into: arena) ?? root
     }
 
     /// The record without entries dated after `t`, or nil when nothing had to go (the common
@@ -107,6 +113,18 @@ public struct CaseDecoder: @unchecked Sendable {
         return try read(bytes, cutting: true, asOf: asOf, into: arena)
     }
 
+    /// The same without the `DecodedCase` object, for a batch worker, which keeps what it needs
+    /// of the case in its workspace: the case's values, and the date entries after which were
+    /// dropped while reading (nil if none were).
+    func decodeRecord(_ bytes: UnsafeBufferPointer<UInt8>, judgedAt asOf: CalendarDate?,
+                      reusing arena: CaseArena) throws(CaseReadError) -> (root: RecordValue, cutAt: CalendarDate?) {
+        arena.reset()
+        var stack = ValueStack(arena: arena)
+        if let fast = fastDecode(bytes, cutting: true, asOf: asOf, &stack) { return (fast.root, fast.cutAt) }
+        stack.removeAll()
+        return (try fullDecode(bytes, &stack).root, nil)
+    }
+
     /// The fast reader, and the full one when the fast one gives up.
     private func read(_ bytes: UnsafeBufferPointer<UInt8>, cutting: Bool, asOf: CalendarDate?,
                       into arena: CaseArena = CaseArena()) throws(CaseReadError) -> DecodedCase {
@@ -117,11 +135,19 @@ public struct CaseDecoder: @unchecked Sendable {
     }
 
     func decodedCase(_ record: RecordValue, _ arena: CaseArena, cutAt: CalendarDate? = nil) -> DecodedCase {
-        var id = ""
-        if let slot = schema.idField, case .string(let s) = record[slot] { id = s }
-        var stichtag: CalendarDate?
-        if let slot = schema.stichtagField, case .date(let d) = record[slot] { stichtag = d }
-        return DecodedCase(id: id, stichtag: stichtag, root: record, arena: arena, cutAt: cutAt)
+        DecodedCase(id: caseID(of: record), stichtag: stichtag(of: record), root: record, arena: arena, cutAt: cutAt)
+    }
+
+    /// A case's `id` ("" if it has none).
+    func caseID(of record: RecordValue) -> String {
+        if let slot = schema.idField, case .string(let s) = record[slot] { return s }
+        return ""
+    }
+
+    /// A case's own `stichtag`, if it has one.
+    func stichtag(of record: RecordValue) -> CalendarDate? {
+        if let slot = schema.stichtagField, case .date(let d) = record[slot] { return d }
+        return nil
     }
 
     /// The full reader alone, which also says what is wrong with a case and where.

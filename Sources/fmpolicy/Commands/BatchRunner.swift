@@ -46,17 +46,17 @@ struct BatchRunner {
         let stream = self.stream
         let buffers = OutputBuffers()
         let sums = JSONLinesInput.forEachBlock(of: input, workers: workers, accumulator: { Sums() }, process: { lines, sums in
-            var out = buffers.take()
+            let out = buffers.take()
             for (line, number) in lines {
-                stream.check(line: line, number: number, into: &out, statistics: &sums.statistics, tally: &sums.tally,
+                stream.check(line: line, number: number, to: out, statistics: &sums.statistics, tally: &sums.tally,
                              workspace: &sums.workspace)
                 out.append(0x0A)
             }
             return (out, lines.count)
-        }, collect: { (block: inout (out: [UInt8], lines: Int)) in
+        }, collect: { (block: inout (out: LineBytes, lines: Int)) in
             // What `FileHandle.write(_: Data)` does, without first copying the block into a `Data`.
-            try! output.handle.write(contentsOf: block.out)
-            buffers.keep(&block.out)
+            try! output.handle.write(contentsOf: block.out.bytes)
+            buffers.keep(block.out)
             linesWritten += block.lines
             if progress {
                 let now = DispatchTime.now()
@@ -90,19 +90,17 @@ struct BatchRunner {
 /// buffers instead of allocating (and faulting in) one per block.
 private final class OutputBuffers: @unchecked Sendable {   // `spare` behind `lock`
     private let lock = NSLock()
-    private var spare: [[UInt8]] = []
+    private var spare: [LineBytes] = []
 
     /// An empty buffer, with the capacity of an earlier block's output when there is one.
-    func take() -> [UInt8] {
-        var buffer = lock.withLock { spare.popLast() } ?? []
-        buffer.removeAll(keepingCapacity: true)   // no copy: `keep` left no other reference
+    func take() -> LineBytes {
+        let buffer = lock.withLock { spare.popLast() } ?? LineBytes(capacity: 1 << 16)
+        buffer.removeAll()
         return buffer
     }
 
-    /// Takes a written block's buffer for a later block, leaving an empty one in its place.
-    func keep(_ buffer: inout [UInt8]) {
-        var written: [UInt8] = []
-        swap(&written, &buffer)
-        lock.withLock { spare.append(written) }
+    /// Takes a written block's buffer for a later block.
+    func keep(_ buffer: LineBytes) {
+        lock.withLock { spare.append(buffer) }
     }
 }

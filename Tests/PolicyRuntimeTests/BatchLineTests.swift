@@ -147,7 +147,7 @@ final class BatchLineTests: XCTestCase {
         XCTAssertEqual(lines(sequence, shared: true), alone)
     }
 
-    /// A batch run writes a block's lines one after another into one `LineBytes`: the same
+    /// A batch run writes a block's lines one after another into one `OutputBytes`: the same
     /// bytes as each line written on its own, error lines included, and the same counts.
     func testBlockOfLinesMatchesLinesOneByOne() throws {
         let policy = try TestPolicies.load("hannover")
@@ -167,7 +167,7 @@ final class BatchLineTests: XCTestCase {
             }
             expected.append(0x0A)
         }
-        let block = LineBytes(capacity: 16)   // grows while the block is written
+        let block = OutputBytes(capacity: 16)   // grows while the block is written
         var blockWorkspace = CaseStream.Workspace()
         for (i, line) in lines.enumerated() {
             line.withUnsafeBufferPointer {

@@ -99,7 +99,7 @@ struct CaseLineWriter: Sendable {
 
     /// `{"case":…,"policy":…,"stichtag":…,"findings":[…]}`, keys in the spec's order, appended
     /// to `line`.
-    func appendCaseLine(caseID: String, stichtag: CalendarDate, fired: [Fired], messages: LineBytes, to line: LineBytes) {
+    func appendCaseLine(caseID: String, stichtag: CalendarDate, fired: [Fired], messages: OutputBytes, to line: OutputBytes) {
         line.append(literal: #"{"case":""#)
         line.appendEscaped(caseID)
         line.append(policyPart)
@@ -110,7 +110,7 @@ struct CaseLineWriter: Sendable {
     }
 
     /// `{"fallmanager":…,"policy":…,"findings":[…]}` and a line break.
-    func appendCaseloadLine(manager: String, fired: [Fired], messages: LineBytes, line: LineBytes, to out: inout [UInt8]) {
+    func appendCaseloadLine(manager: String, fired: [Fired], messages: OutputBytes, line: OutputBytes, to out: inout [UInt8]) {
         line.removeAll()
         line.append(literal: #"{"fallmanager":""#)
         line.appendEscaped(manager)
@@ -120,7 +120,7 @@ struct CaseLineWriter: Sendable {
         out.append(contentsOf: line.bytes)
     }
 
-    private func appendFindings(_ fired: [Fired], _ messages: LineBytes, to line: LineBytes) {
+    private func appendFindings(_ fired: [Fired], _ messages: OutputBytes, to line: OutputBytes) {
         let text = messages.bytes
         pieces.withUnsafeBufferPointer { pieces in
             for (i, f) in fired.enumerated() {

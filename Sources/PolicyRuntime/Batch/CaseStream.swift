@@ -56,8 +56,8 @@ public struct CaseStream: Sendable {
         let arena = CaseArena()
         var evaluator: Evaluator?
         var fired: [CaseLineWriter.Fired] = []
-        let messages = LineBytes()
-        let line = LineBytes()
+        let messages = OutputBytes()
+        let line = OutputBytes()
         public init() {}
     }
 
@@ -107,7 +107,7 @@ public struct CaseStream: Sendable {
 
     /// The same, appending the output line (without a line break) to `out`: a batch run writes
     /// a block's lines straight into the bytes it then writes out, without copying each line.
-    public func check(line: UnsafeBufferPointer<UInt8>, number: Int, to out: LineBytes,
+    public func check(line: UnsafeBufferPointer<UInt8>, number: Int, to out: OutputBytes,
                       statistics: inout RunStatistics, tally: inout CaseloadTally, workspace: inout Workspace) {
         statistics.lines += 1
         var isBlank = true
@@ -185,7 +185,7 @@ public struct CaseStream: Sendable {
         let noCounts = [Int](repeating: 0, count: 1 + accumulators.count)
         var ev = Evaluator(policy: policy, root: RecordValue.empty, stichtag: stichtag)
         var fired: [CaseLineWriter.Fired] = []
-        let messages = LineBytes(), line = LineBytes()
+        let messages = OutputBytes(), line = OutputBytes()
         for member in staff {
             guard case .string(let id) = member[idSlot] else { continue }
             let place = tally.place(of: id)

@@ -146,7 +146,7 @@ public struct CaseChecker: Sendable {
 
     /// The same text escaped for a JSON string, for a batch line: the literal parts come escaped
     /// once per run (`texts`), a hole's value is escaped as it is written (a date never needs it).
-    func appendEscapedMessage(_ message: Int, _ ev: inout Evaluator, _ texts: EscapedMessageTexts, to out: LineBytes) {
+    func appendEscapedMessage(_ message: Int, _ ev: inout Evaluator, _ texts: EscapedMessageTexts, to out: OutputBytes) {
         let program = policy.program
         texts.bytes.withUnsafeBufferPointer { escaped in
             for k in program.messages[message] {

@@ -147,7 +147,7 @@ public struct JSONWriter {
     }
 }
 
-/// Where escaped JSON text goes: a `[UInt8]`, or a batch worker's `LineBytes`.
+/// Where escaped JSON text goes: a `[UInt8]`, or a batch worker's `OutputBytes`.
 protocol ByteSink {
     mutating func append(_ byte: UInt8)
     mutating func append(_ run: UnsafeBufferPointer<UInt8>)
@@ -169,7 +169,7 @@ extension Array: ByteSink where Element == UInt8 {
 ///     json.endObject()
 struct PrettyJSONWriter: ~Copyable {
     let indent: Int
-    private var out = OutputBytes()
+    private let out = OutputBytes(capacity: 4096)
     /// How many members or elements the innermost open object or array has so far, and the
     /// counts of those around it (innermost last).
     private var written = 0
@@ -301,95 +301,5 @@ struct PrettyJSONWriter: ~Copyable {
     private mutating func nextLine() {
         out.appendLineBreak(indentation: indent * outer.count, comma: written > 0)
         written += 1
-    }
-}
-
-/// The pretty writer's bytes. It appends a few bytes at a time (a line break, a key, a
-/// number), and `[UInt8].append(contentsOf:)` costs more per call than such a run takes to
-/// copy: here an append is a capacity check and the copy.
-private struct OutputBytes: ~Copyable {
-    private var base: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
-    private var count = 0
-
-    init() {
-        capacity = 4096
-        base = .allocate(capacity: capacity)
-    }
-
-    deinit { base.deallocate() }
-
-    /// The bytes as a `String`, checked piece by piece: `String(decoding:as:)` checks ASCII a
-    /// word at a time, but a single other byte (the „–“ of a policy title) sends the whole
-    /// text through its byte-by-byte check, about ten times slower.
-    var text: String {
-        let bytes = UnsafeBufferPointer(start: base, count: count)
-        var text = ""
-        text.reserveCapacity(count)
-        var start = 0
-        while start < count {
-            var end = min(start + 16384, count)
-            // Not inside a character: a piece ends before a byte that starts one.
-            while end < count, bytes[end] & 0xC0 == 0x80 { end -= 1 }
-            text += String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-            start = end
-        }
-        return text
-    }
-
-    mutating func append(_ byte: UInt8) {
-        reserve(1)
-        base[count] = byte
-        count += 1
-    }
-
-    mutating func append(_ run: UnsafeBufferPointer<UInt8>) {
-        guard let from = run.baseAddress else { return }
-        reserve(run.count)
-        (base + count).initialize(from: from, count: run.count)
-        count += run.count
-    }
-
-    /// `,` if `comma`, a line break, and `indentation` spaces.
-    mutating func appendLineBreak(indentation: Int, comma: Bool) {
-        reserve(2 + indentation)
-        if comma {
-            base[count] = UInt8(ascii: ",")
-            count += 1
-        }
-        base[count] = 0x0A
-        for i in count + 1 ..< count + 1 + indentation { base[i] = UInt8(ascii: " ") }
-        count += 1 + indentation
-    }
-
-    mutating func append(literal: StaticString) {
-        append(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
-    }
-
-    /// `n` in decimal digits.
-    mutating func append(decimal n: Int) {
-        var digits = 1, rest = n.magnitude
-        while rest >= 10 {
-            rest /= 10
-            digits += 1
-        }
-        if n < 0 { append(UInt8(ascii: "-")) }
-        reserve(digits)
-        rest = n.magnitude
-        for i in stride(from: count + digits - 1, through: count, by: -1) {
-            base[i] = UInt8(ascii: "0") + UInt8(rest % 10)
-            rest /= 10
-        }
-        count += digits
-    }
-
-    private mutating func reserve(_ n: Int) {
-        guard count + n > capacity else { return }
-        let grown = max(capacity * 2, count + n)
-        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
-        moved.moveInitialize(from: base, count: count)
-        base.deallocate()
-        base = moved
-        capacity = grown
     }
 }

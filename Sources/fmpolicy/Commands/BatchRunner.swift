@@ -53,7 +53,7 @@ struct BatchRunner {
                 out.append(0x0A)
             }
             return (out, lines.count)
-        }, collect: { (block: inout (out: LineBytes, lines: Int)) in
+        }, collect: { (block: inout (out: OutputBytes, lines: Int)) in
             // What `FileHandle.write(_: Data)` does, without first copying the block into a `Data`.
             try! output.handle.write(contentsOf: block.out.bytes)
             buffers.keep(block.out)
@@ -90,17 +90,17 @@ struct BatchRunner {
 /// buffers instead of allocating (and faulting in) one per block.
 private final class OutputBuffers: @unchecked Sendable {   // `spare` behind `lock`
     private let lock = NSLock()
-    private var spare: [LineBytes] = []
+    private var spare: [OutputBytes] = []
 
     /// An empty buffer, with the capacity of an earlier block's output when there is one.
-    func take() -> LineBytes {
-        let buffer = lock.withLock { spare.popLast() } ?? LineBytes(capacity: 1 << 16)
+    func take() -> OutputBytes {
+        let buffer = lock.withLock { spare.popLast() } ?? OutputBytes(capacity: 1 << 16)
         buffer.removeAll()
         return buffer
     }
 
     /// Takes a written block's buffer for a later block.
-    func keep(_ buffer: LineBytes) {
+    func keep(_ buffer: OutputBytes) {
         lock.withLock { spare.append(buffer) }
     }
 }

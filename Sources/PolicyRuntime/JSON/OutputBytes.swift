@@ -1,16 +1,16 @@
 import PolicyLang
 
-/// Bytes a batch worker writes piece by piece and reuses from case to case: a findings line, or
-/// the messages it is made from. A line is dozens of pieces of a few bytes each, and
-/// `[UInt8].append(contentsOf:)` spends about 70 instructions of bookkeeping on each, more than
-/// copying the piece takes; here an append is a capacity check and the copy.
+/// Output written piece by piece: a batch worker's findings lines and the messages they are made
+/// from (reused from case to case), or the report's pretty JSON. A line is dozens of pieces of a
+/// few bytes each, and `[UInt8].append(contentsOf:)` spends about 70 instructions of bookkeeping
+/// on each, more than copying the piece takes; here an append is a capacity check and the copy.
 ///
 /// Public for a batch run, which writes a block's output lines into one (`CaseStream.check(line:number:to:…)`)
 /// and then writes its `bytes` out.
 ///
 /// Unchecked `Sendable` and no exclusivity checks: a worker's workspace holds its own, and only
 /// one thread at a time uses a workspace or a block's bytes.
-public final class LineBytes: ByteSink, @unchecked Sendable {
+public final class OutputBytes: ByteSink, @unchecked Sendable {
     @exclusivity(unchecked) private var base: UnsafeMutablePointer<UInt8>
     @exclusivity(unchecked) private var capacity: Int
     @exclusivity(unchecked) private(set) var count = 0
@@ -78,6 +78,53 @@ public final class LineBytes: ByteSink, @unchecked Sendable {
     func appendEscaped(_ text: UnsafeBufferPointer<UInt8>) {
         var sink = self
         JSONWriter.appendEscaped(text, to: &sink)
+    }
+
+    /// `,` if `comma`, a line break, and `indentation` spaces (the pretty JSON layout).
+    func appendLineBreak(indentation: Int, comma: Bool) {
+        if capacity - count < 2 + indentation { grow(2 + indentation) }
+        if comma {
+            base[count] = UInt8(ascii: ",")
+            count += 1
+        }
+        base[count] = 0x0A
+        for i in count + 1 ..< count + 1 + indentation { base[i] = UInt8(ascii: " ") }
+        count += 1 + indentation
+    }
+
+    /// `n` in decimal digits.
+    func append(decimal n: Int) {
+        var digits = 1, rest = n.magnitude
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
+        if n < 0 { append(UInt8(ascii: "-")) }
+        if capacity - count < digits { grow(digits) }
+        rest = n.magnitude
+        for i in stride(from: count + digits - 1, through: count, by: -1) {
+            base[i] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
+        count += digits
+    }
+
+    /// The bytes as a `String`, checked piece by piece: `String(decoding:as:)` checks ASCII a
+    /// word at a time, but a single other byte (the „–“ of a policy title) sends the whole
+    /// text through its byte-by-byte check, about ten times slower.
+    var text: String {
+        let bytes = self.bytes
+        var text = ""
+        text.reserveCapacity(count)
+        var start = 0
+        while start < count {
+            var end = min(start + 16384, count)
+            // Not inside a character: a piece ends before a byte that starts one.
+            while end < count, bytes[end] & 0xC0 == 0x80 { end -= 1 }
+            text += String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            start = end
+        }
+        return text
     }
 
     /// Room for `needed` more bytes, at least twice the room there was.

@@ -163,8 +163,12 @@ final class FastReaderTests: XCTestCase {
         let hannover = try TestPolicies.load("hannover"), ilmkreis = try TestPolicies.load("ilmkreis")
         let slot = try XCTUnwrap(hannover.schema.root.fieldIndex["kontakte"])
         func contacts(_ decoder: CaseDecoder) throws -> Int? {
-            guard case .list(let entries) = try decoder.decode(Self.withContacts).root[slot] else { return nil }
-            return entries.count
+            // The case's values live in its arena, which the decoded case keeps: it must outlive the read.
+            let decoded = try decoder.decode(Self.withContacts)
+            return withExtendedLifetime(decoded) {
+                guard case .list(let entries) = decoded.root[slot] else { return nil }
+                return entries.count
+            }
         }
         let hannoverReader = CaseDecoder(schema: hannover.schema, policy: hannover)
         XCTAssertEqual(try contacts(hannoverReader), 0)
@@ -319,8 +323,10 @@ final class FastReaderTests: XCTestCase {
             let reader = CaseDecoder(schema: ilmkreis.schema, policy: ilmkreis)
             XCTAssertThrowsError(try reader.decode(wrong))
             let slot = try XCTUnwrap(ilmkreis.schema.root.fieldIndex["kontakte"])
-            guard case .list(let contacts) = try reader.decode(valid).root[slot] else { return XCTFail("no contacts") }
+            let decoded = try reader.decode(valid)
+            guard case .list(let contacts) = decoded.root[slot] else { return XCTFail("no contacts") }
             XCTAssertEqual(contacts.count, count + 1)
+            withExtendedLifetime(decoded) {}
             // An escaped key after the list: the fast reader gives up there, and the full reader
             // reads the case again into the same arena.
             let escaped = String(valid.dropLast()) + #","unbekannt\u0020":1}"#

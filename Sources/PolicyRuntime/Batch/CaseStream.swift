@@ -61,27 +61,10 @@ public struct CaseStream: Sendable {
         public init() {}
     }
 
-    /// Decodes one line and judges it at its Stichtag: the case, with the workspace's evaluator
-    /// started on it, or why the line cannot be judged (unreadable, or before the policy is in
-    /// force). `check` and the report both start a line this way.
-    func start(line: UnsafeBufferPointer<UInt8>, workspace: inout Workspace) -> Result<DecodedCase, CaseReadError> {
-        let decoded: DecodedCase
-        do { decoded = try decoder.decode(line, judgedAt: options.asOf, reusing: workspace.arena) } catch { return .failure(error) }
-        let stichtag = options.asOf ?? decoded.stichtag ?? options.today
-        if !options.ignoreInForce, let problem = policy.notInForce(at: stichtag) {
-            return .failure(CaseReadError(path: "", message: problem, offset: 0, caseID: decoded.id))
-        }
-        decoded.applyStichtag(stichtag, schema: policy.schema)
-        if workspace.evaluator == nil {
-            workspace.evaluator = Evaluator(policy: policy, root: decoded.root, stichtag: stichtag)
-        } else {
-            workspace.evaluator!.start(root: decoded.root, stichtag: stichtag)
-        }
-        return .success(decoded)
-    }
-
-    /// `start` for `check`, without a `DecodedCase` object: the workspace's evaluator started
-    /// on the case (its root and Stichtag), and the case's id.
+    /// Decodes one line and judges it at its Stichtag: the workspace's evaluator started on the
+    /// case (its root and Stichtag), and the case's id; or why the line cannot be judged
+    /// (unreadable, or before the policy is in force). Every line of a caseload, checked or
+    /// counted for the report, starts here; a batch check needs nothing more of the case.
     private func startCase(line: UnsafeBufferPointer<UInt8>, workspace: inout Workspace) throws(CaseReadError) -> String {
         let read = try decoder.decodeRecord(line, judgedAt: options.asOf, reusing: workspace.arena)
         let stichtag = options.asOf ?? decoder.stichtag(of: read.root) ?? options.today
@@ -95,6 +78,16 @@ public struct CaseStream: Sendable {
             workspace.evaluator!.start(root: root, stichtag: stichtag)
         }
         return decoder.caseID(of: root)
+    }
+
+    /// `startCase`, with the case as a `DecodedCase` (for the report and `evaluate(line:)`),
+    /// already judged at the evaluator's Stichtag; valid until the workspace starts the next line.
+    func start(line: UnsafeBufferPointer<UInt8>, workspace: inout Workspace) -> Result<DecodedCase, CaseReadError> {
+        let id: String
+        do { id = try startCase(line: line, workspace: &workspace) } catch { return .failure(error) }
+        let evaluator = workspace.evaluator!
+        return .success(DecodedCase(id: id, stichtag: decoder.stichtag(of: evaluator.root), root: evaluator.root,
+                                    arena: workspace.arena, cutAt: evaluator.stichtag))
     }
 
     /// The same, with a worker's `workspace`.

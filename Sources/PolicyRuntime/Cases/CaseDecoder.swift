@@ -105,17 +105,11 @@ public struct CaseDecoder: @unchecked Sendable {
         try read(bytes, cutting: true, asOf: asOf, into: CaseArena())
     }
 
-    /// The same, into `arena`, which is reset first: whatever was read into it before must no
-    /// longer be read. A batch worker reads all its cases into one arena, so that a case costs
-    /// no arena of its own.
-    func decode(_ bytes: UnsafeBufferPointer<UInt8>, judgedAt asOf: CalendarDate?, reusing arena: CaseArena) throws(CaseReadError) -> DecodedCase {
-        arena.reset()
-        return try read(bytes, cutting: true, asOf: asOf, into: arena)
-    }
-
-    /// The same without the `DecodedCase` object, for a batch worker, which keeps what it needs
-    /// of the case in its workspace: the case's values, and the date entries after which were
-    /// dropped while reading (nil if none were).
+    /// The same without the `DecodedCase` object, into `arena`, which is reset first: whatever
+    /// was read into it before must no longer be read. A batch worker reads all its cases into
+    /// one arena, so that a case costs no arena of its own, and keeps what it needs of the case
+    /// in its workspace: the case's values, and the date entries after which were dropped while
+    /// reading (nil if none were).
     func decodeRecord(_ bytes: UnsafeBufferPointer<UInt8>, judgedAt asOf: CalendarDate?,
                       reusing arena: CaseArena) throws(CaseReadError) -> (root: RecordValue, cutAt: CalendarDate?) {
         arena.reset()

@@ -25,6 +25,21 @@ final class GoldenTests: XCTestCase {
         }
     }
 
+    /// `--update` that cannot write an expectation says so as a failure; it does not report the
+    /// case as updated. (As root, a read-only folder would not stop the write: the expectation's
+    /// path is a folder here instead.)
+    func testUpdateThatCannotWriteFails() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("golden-\(UUID().uuidString)/hannover").path
+        try FileManager.default.createDirectory(atPath: folder + "/beendet-ohne-grund.expected.json", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: (folder as NSString).deletingLastPathComponent) }
+        try FileManager.default.copyItem(atPath: Self.root + "/Tests/Golden/hannover/beendet-ohne-grund.json",
+                                         toPath: folder + "/beendet-ohne-grund.json")
+        var suite = GoldenSuite(library: PolicyLibrary(searchPath: [Self.root + "/policies"]), update: true)
+        let outcomes = suite.run(GoldenSuite.discover(folder))
+        XCTAssertEqual(outcomes.map(\.status), [.failed])
+        XCTAssertTrue(outcomes.first?.diff.hasPrefix("cannot write ") ?? false, outcomes.first?.diff ?? "")
+    }
+
     func testIlmkreisGoldenCases() throws { try runGolden("Tests/Golden/ilmkreis", minimum: 24) }
     func testHannoverGoldenCases() throws { try runGolden("Tests/Golden/hannover", minimum: 24) }
     func testBerlinGoldenCases() throws { try runGolden("Tests/Golden/berlin", minimum: 20) }

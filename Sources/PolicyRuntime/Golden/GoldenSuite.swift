@@ -184,11 +184,20 @@ public struct GoldenSuite {
         return compare(path, expectedPath: expectedPath, actual: actual) { $0 }
     }
 
+    /// `--update` writes an expectation; a folder that cannot be written is a failure, not an update.
+    private func write(_ text: String, to path: String) -> Bool {
+        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+    }
+
+    private func cannotWrite(_ name: String, _ path: String) -> Outcome {
+        Outcome(name: name, status: .failed, diff: "cannot write \(path)\n")
+    }
+
     func compare(_ name: String, expectedPath: String, actual: String, normalize: (String) -> String) -> Outcome {
         guard let data = FileManager.default.contents(atPath: expectedPath),
               let expectedText = String(data: data, encoding: .utf8) else {
             if update {
-                FileManager.default.createFile(atPath: expectedPath, contents: Data(actual.utf8))
+                guard write(actual, to: expectedPath) else { return cannotWrite(name, expectedPath) }
                 return Outcome(name: name, status: .updated, diff: LineDiff.render(expected: "", actual: actual))
             }
             return Outcome(name: name, status: .missingExpectation, diff: "no \(expectedPath); run `fmpolicy test --update` to write it\n")
@@ -197,7 +206,7 @@ public struct GoldenSuite {
         if expected == actual { return Outcome(name: name, status: .passed, diff: "") }
         let diff = LineDiff.render(expected: expected, actual: actual)
         if update {
-            FileManager.default.createFile(atPath: expectedPath, contents: Data(actual.utf8))
+            guard write(actual, to: expectedPath) else { return cannotWrite(name, expectedPath) }
             return Outcome(name: name, status: .updated, diff: diff)
         }
         return Outcome(name: name, status: .failed, diff: diff)

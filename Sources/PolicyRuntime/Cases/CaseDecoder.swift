@@ -196,7 +196,6 @@ public struct CaseDecoder: @unchecked Sendable {
         }
         var scanner = JSONScanner.skippingBOM(bytes)
         let arena = CaseArena()
-        _ = Unmanaged.passRetained(arena)
         var stack = ValueStack(arena: arena)
         do {
             scanner.skipWhitespace()
@@ -216,6 +215,9 @@ public struct CaseDecoder: @unchecked Sendable {
             }
             try scanner.expectEnd()
             guard let entries else { throw CaseReadError(path: "fallmanager", message: "is missing", offset: 0) }
+            // Kept for the rest of the process (the records are views into it); a file that
+            // cannot be read leaves nothing behind.
+            _ = Unmanaged.passRetained(arena)
             return entries
         } catch let error as CaseReadError {
             throw error

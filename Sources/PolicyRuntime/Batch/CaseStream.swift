@@ -205,14 +205,14 @@ public struct CaseStream: Sendable {
             caseloadWriter.appendCaseloadLine(manager: id, fired: fired, messages: messages, line: line, to: &out)
         }
         // Sorting only these names, not all case managers': most have a staff entry.
-        let unknown = (0..<tally.count).filter { !matched[$0] }.map(tally.name(at:)).sorted()
-        for manager in unknown {
+        let unknown = (0..<tally.count).filter { !matched[$0] }.sorted { tally.name(at: $0) < tally.name(at: $1) }
+        for place in unknown {
             statistics.unknownCaseManagers += 1
             out.appendLiteral(#"{"fallmanager":"#)
-            JSONWriter.quote(manager, into: &out)
+            JSONWriter.quote(tally.name(at: place), into: &out)
             out.appendLiteral(#","policy":"#)
             JSONWriter.quote(policy.id, into: &out)
-            let cases = tally.cases(of: manager)
+            let cases = tally.counts(at: place).first ?? 0
             out.append(contentsOf: ",\"error\":\"case manager not in the staff file (\(cases) case\(cases == 1 ? "" : "s"))\"}\n".utf8)
         }
     }

@@ -17,12 +17,6 @@ public struct CaseloadTally: Sendable {
 
     public init() {}
 
-    /// The case managers that have cases, sorted.
-    public var managers: [String] { names.sorted() }
-
-    /// How many cases `manager` has.
-    public func cases(of manager: String) -> Int { place(of: manager).map { counts[$0 * width] } ?? 0 }
-
     /// Per caseload rule, per accumulator, how many of `manager`'s cases met it (zeros without
     /// cases); `shape` gives each caseload rule's number of accumulators.
     func counts(of manager: String, shape: [Int]) -> [[Int]] {
@@ -41,13 +35,8 @@ public struct CaseloadTally: Sendable {
             table = [Int32](repeating: 0, count: 64)
         }
         precondition(width == self.width, "one tally counts for one policy")
-        let mask = table.count - 1
-        var slot = Self.hash(manager) & mask
-        while table[slot] != 0 {
-            let p = Int(table[slot]) - 1
-            if names[p] == manager { return p * width }
-            slot = (slot + 1) & mask
-        }
+        let (slot, found) = probe(manager)
+        if let found { return found * width }
         table[slot] = Int32(names.count + 1)
         names.append(manager)
         counts.append(contentsOf: repeatElement(0, count: width))
@@ -77,15 +66,19 @@ public struct CaseloadTally: Sendable {
 
     /// The place of `manager`, if they have cases.
     func place(of manager: String) -> Int? {
-        guard !table.isEmpty else { return nil }
+        table.isEmpty ? nil : probe(manager).place
+    }
+
+    /// The table slot that holds `manager` and their place, or the empty slot where they go.
+    private func probe(_ manager: String) -> (slot: Int, place: Int?) {
         let mask = table.count - 1
         var slot = Self.hash(manager) & mask
         while table[slot] != 0 {
             let p = Int(table[slot]) - 1
-            if names[p] == manager { return p }
+            if names[p] == manager { return (slot, p) }
             slot = (slot + 1) & mask
         }
-        return nil
+        return (slot, nil)
     }
 
     private mutating func rebuild(size: Int) {

@@ -218,6 +218,52 @@ final class CaseloadCommandLineTests: XCTestCase {
     }
 }
 
+extension CaseloadCommandLineTests {
+    /// `--output` into a pipe or a device writes into it: a temporary file renamed over it
+    /// would replace it with a regular file (run as root, `--output /dev/null` did so).
+    func testOutputIntoANamedPipeKeepsThePipe() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fmpolicy-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cases = dir.appendingPathComponent("cases.jsonl"), pipe = dir.appendingPathComponent("out.fifo")
+        try (#"{"id":"A","stichtag":"2025-03-01","person":{"geburtsdatum":"1980-01-01"},"fallmanagement":{"fallmanager":"FM-1","beginn":"2025-02-01"}}"# + "\n")
+            .write(to: cases, atomically: true, encoding: .utf8)
+        XCTAssertEqual(mkfifo(pipe.path, 0o600), 0)
+        // Opening a pipe for writing waits for a reader, so the reader starts first.
+        let received = LockedData()
+        let reader = Thread {
+            if let handle = FileHandle(forReadingAtPath: pipe.path) { received.set(handle.readDataToEndOfFile()) }
+        }
+        reader.start()
+        let r = try run(["check", cases.path, "--policy", "hannover", "--output", pipe.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let deadline = Date().addingTimeInterval(10)
+        while received.get() == nil && Date() < deadline { usleep(10_000) }
+        XCTAssertEqual(String(decoding: received.get() ?? Data(), as: UTF8.self), """
+        {"case":"A","policy":"hannover","stichtag":"2025-03-01","findings":[]}
+
+        """)
+        var info = stat()
+        XCTAssertEqual(stat(pipe.path, &info), 0)
+        XCTAssertEqual(info.st_mode & S_IFMT, S_IFIFO, "still a pipe, not replaced by a file")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["cases.jsonl", "out.fifo"], "no temporary file left")
+    }
+
+    func testOutputIntoAFolderIsRefused() throws {
+        let r = try run(["check", "-", "--jsonl", "--policy", "ilmkreis", "--output", "examples"], stdin: "{}\n")
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("cannot write `examples`: it is a folder"), r.stderr)
+    }
+}
+
+/// What the reader thread of a pipe received, read from the test's thread.
+private final class LockedData: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data: Data?
+    func set(_ value: Data) { lock.lock(); data = value; lock.unlock() }
+    func get() -> Data? { lock.lock(); defer { lock.unlock() }; return data }
+}
+
 final class DiffCommandLineTests: XCTestCase {
     /// Hannover vs Ilm-Kreis: exactly the differences of the catalogue (shared/spec/rules.md).
     func testHannoverVersusIlmkreisShowsTheCataloguesDifferences() throws {

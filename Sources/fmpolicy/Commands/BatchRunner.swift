@@ -29,6 +29,20 @@ struct BatchRunner {
 
     static func openOutput(_ path: String?) -> Output? {
         guard let path, path != "-" else { return Output(handle: .standardOutput, temporaryPath: nil, finalPath: nil) }
+        // A device or a pipe (`--output /dev/null`, a FIFO) is written to as it is: renaming a
+        // temporary file over it would replace it with a regular file (for root, even /dev/null).
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            guard info.st_mode & S_IFMT != S_IFDIR else {
+                Terminal.error("cannot write `\(path)`: it is a folder")
+                return nil
+            }
+            guard let handle = FileHandle(forWritingAtPath: path) else {
+                Terminal.error("cannot write `\(path)`")
+                return nil
+            }
+            return Output(handle: handle, temporaryPath: nil, finalPath: nil)
+        }
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
         guard FileManager.default.createFile(atPath: temporary, contents: nil), let handle = FileHandle(forWritingAtPath: temporary) else {

@@ -73,17 +73,19 @@ struct FieldPlan {
 }
 
 enum DecodePlanBuilder {
-    /// `used`: the (record, slot) pairs the policy reads; strings and lists elsewhere are
-    /// validated and dropped. Nil keeps every field.
-    static func build(root: RecordType, used: Set<FieldUse>?) -> RecordPlan {
-        var records: [ObjectIdentifier: RecordPlan] = [:]
-        var enums: [ObjectIdentifier: EnumPlan] = [:]
+    /// `used`: the fields the policy reads; strings and lists elsewhere are validated and
+    /// dropped. Nil keeps every field.
+    static func build(root: RecordType, used: FieldsRead?) -> RecordPlan {
+        // By identity, in a list: a schema has a dozen records, and a dictionary keyed by
+        // `ObjectIdentifier` would cost a fresh process a scan of every conformance record.
+        var records: [RecordPlan] = []
+        var enums: [EnumPlan] = []
         func plan(_ type: RecordType) -> RecordPlan {
-            if let p = records[ObjectIdentifier(type)] { return p }
+            if let p = records.first(where: { $0.type === type }) { return p }
             let p = RecordPlan(type: type)
-            records[ObjectIdentifier(type)] = p
+            records.append(p)
             p.fields = type.fields.enumerated().map { slot, field in
-                let keep = used.map { $0.contains(FieldUse(type, slot)) } ?? true
+                let keep = used?.contains(type, slot) ?? true
                 var isList = false
                 if case .list = field.type { isList = true }
                 return FieldPlan(name: Array(field.name.utf8), nameString: field.name, value: value(field.type, keep: keep),
@@ -99,8 +101,9 @@ enum DecodePlanBuilder {
             case .decimal: return .decimal
             case .date: return .date
             case .enumeration(let e):
-                let p = enums[ObjectIdentifier(e)] ?? EnumPlan(e)
-                enums[ObjectIdentifier(e)] = p
+                if let p = enums.first(where: { $0.type === e }) { return .enumeration(p) }
+                let p = EnumPlan(e)
+                enums.append(p)
                 return .enumeration(p)
             case .record(let r): return .record(plan(r))
             // A list's entries are kept or dropped with the list, whatever their own fields' uses.
@@ -112,11 +115,25 @@ enum DecodePlanBuilder {
     }
 }
 
-/// A field some expression of the policy reads.
-struct FieldUse: Hashable {
-    let record: ObjectIdentifier
-    let slot: Int
-    init(_ record: RecordType, _ slot: Int) { self.record = ObjectIdentifier(record); self.slot = slot }
+/// The fields some expression of the policy reads: by record (by identity), its slots. Not a
+/// `Set` of pairs: hashing a type of our own costs a fresh process a scan of every
+/// conformance record on first use, more than all of a policy's look-ups here.
+struct FieldsRead {
+    private var records: [(record: RecordType, slots: [Bool])] = []
+
+    mutating func insert(_ record: RecordType, _ slot: Int) {
+        guard let i = records.firstIndex(where: { $0.record === record }) else {
+            var slots = [Bool](repeating: false, count: record.fields.count)
+            slots[slot] = true
+            records.append((record, slots))
+            return
+        }
+        records[i].slots[slot] = true
+    }
+
+    func contains(_ record: RecordType, _ slot: Int) -> Bool {
+        records.first { $0.record === record }?.slots[slot] ?? false
+    }
 }
 
 extension CheckedPolicy {
@@ -125,30 +142,30 @@ extension CheckedPolicy {
     /// the rules (case and caseload rules, their accumulators included) and the caseload key,
     /// through the parameters and definitions they name: a definition no rule reaches (one a
     /// jobcenter inherits but does not use) keeps nothing of the case alive.
-    var fieldsRead: Set<FieldUse> {
-        var used = Set<FieldUse>()
-        var reached = Set<Int>()
+    var fieldsRead: FieldsRead {
+        var used = FieldsRead()
+        var reached = [Bool](repeating: false, count: values.count)
         var stack: [CheckedExpr] = rules.flatMap(\.expressions)
         if let k = caseloadKey { stack.append(k) }
         while let e = stack.popLast() {
             switch e.kind {
-            case .rootField(let slot) where slot >= 0: used.insert(FieldUse(schema.root, slot))
+            case .rootField(let slot) where slot >= 0: used.insert(schema.root, slot)
             case .field(let base, let slot):
-                if case .record(let r) = base.type.base { used.insert(FieldUse(r, slot)) }
+                if case .record(let r) = base.type.base { used.insert(r, slot) }
             case .value(let i), .caseValue(_, let i):
-                if reached.insert(i).inserted { stack.append(values[i].expression) }
+                if !reached[i] { reached[i] = true; stack.append(values[i].expression) }
             default: break
             }
             e.forEachChild { stack.append($0) }
         }
-        for slot in [schema.idField, schema.stichtagField].compactMap({ $0 }) { used.insert(FieldUse(schema.root, slot)) }
+        for slot in [schema.idField, schema.stichtagField].compactMap({ $0 }) { used.insert(schema.root, slot) }
         for record in schema.records.values {
             for f in record.fields {
-                if let d = f.datedBy, case .list(.record(let element)) = f.type { used.insert(FieldUse(element, d)) }
-                if let u = f.requiredUnless { used.insert(FieldUse(record, u)) }
+                if let d = f.datedBy, case .list(.record(let element)) = f.type { used.insert(element, d) }
+                if let u = f.requiredUnless { used.insert(record, u) }
             }
             // The staff file is read through the schema too; keep all of its fields.
-            if record.name == "Fallmanager" { for slot in record.fields.indices { used.insert(FieldUse(record, slot)) } }
+            if record.name == "Fallmanager" { for slot in record.fields.indices { used.insert(record, slot) } }
         }
         return used
     }

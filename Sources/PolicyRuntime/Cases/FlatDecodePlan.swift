@@ -63,7 +63,8 @@ final class FlatDecodePlan: @unchecked Sendable {
         var values: [ValueNode] = [], fullPlans: [ValuePlan] = []
         var fields: [Field] = [], entryKeys: [Pattern] = [], records: [Record] = []
         var enumerations: [Enumeration] = [], enumNames: [Pattern] = [], enumBuckets: [UInt64] = [], text: [UInt8] = []
-        var recordIndex: [ObjectIdentifier: Int32] = [:], enumIndex: [ObjectIdentifier: Int32] = [:]
+        // By identity, in lists (as `DecodePlanBuilder`: no hashing of `ObjectIdentifier`).
+        var recordPlans: [RecordPlan] = [], enumPlans: [EnumPlan] = []
 
         /// `name` between `prefix` and `suffix`. Names are identifiers (`Lexer`): a JSON string holds one
         /// without escapes, so its raw bytes are the name's bytes exactly.
@@ -79,9 +80,9 @@ final class FlatDecodePlan: @unchecked Sendable {
                            tail: word(bytes.suffix(8)))
         }
         func record(_ p: RecordPlan) -> Int32 {
-            if let i = recordIndex[ObjectIdentifier(p)] { return i }
+            if let i = recordPlans.firstIndex(where: { $0 === p }) { return Int32(i) }
             let i = Int32(records.count)
-            recordIndex[ObjectIdentifier(p)] = i
+            recordPlans.append(p)
             records.append(Record(firstField: 0, fieldCount: 0, lists: 0, required: 0, flat: false))
             // A record's fields are contiguous: reserved before inner records add theirs.
             let first = fields.count
@@ -104,9 +105,9 @@ final class FlatDecodePlan: @unchecked Sendable {
             return i
         }
         func enumeration(_ e: EnumPlan) -> Int32 {
-            if let i = enumIndex[ObjectIdentifier(e)] { return i }
+            if let i = enumPlans.firstIndex(where: { $0 === e }) { return Int32(i) }
             let i = Int32(enumerations.count)
-            enumIndex[ObjectIdentifier(e)] = i
+            enumPlans.append(e)
             enumerations.append(Enumeration(firstName: Int32(enumNames.count), firstBucket: Int32(enumBuckets.count)))
             var buckets = [UInt64](repeating: 0, count: Self.bucketsPerEnumeration)
             for (k, name) in e.cases.enumerated() {

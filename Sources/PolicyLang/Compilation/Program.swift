@@ -19,14 +19,14 @@ public final class Program: @unchecked Sendable {
     /// buffer, so deciding a rule for a case counts no references.
     public let outcomes: UnsafeMutableBufferPointer<OutcomeCode>
     /// The messages the rules' outcomes give (`BranchCode.message`), and their parts.
-    public let messages: [Range<Int>]
+    public let messages: [IndexRange]
     public let messageParts: [MessagePart]
     /// The rules themselves, to find a rule's code (`ObjectIdentifier`s in a dictionary would
     /// cost a check of a single case a fiftieth more, in finding the `Hashable` conformance).
     private let checkedRules: [CheckedRule]
 
     init(instructions: [Instruction], constants: [Value], operands: [Int32], valueEntries: [Int32],
-         rules: [RuleCode], outcomes: [OutcomeCode], checkedRules: [CheckedRule], messages: [Range<Int>], messageParts: [MessagePart]) {
+         rules: [RuleCode], outcomes: [OutcomeCode], checkedRules: [CheckedRule], messages: [IndexRange], messageParts: [MessagePart]) {
         func copy<T>(_ a: [T]) -> UnsafeMutableBufferPointer<T> {
             let b = UnsafeMutableBufferPointer<T>.allocate(capacity: max(a.count, 1))
             _ = b.initialize(from: a)

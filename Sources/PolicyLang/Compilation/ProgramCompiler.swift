@@ -5,7 +5,7 @@ struct ProgramCompiler {
     private var instructions: [Instruction] = []
     private var constants: [Value] = []
     private var operands: [Int32] = []
-    private var messages: [Range<Int>] = []
+    private var messages: [IndexRange] = []
     private var messageParts: [MessagePart] = []
     private var outcomes: [OutcomeCode] = []
     private var values: [CheckedValue] = []
@@ -54,7 +54,7 @@ struct ProgramCompiler {
             case .value(let e): messageParts.append(.value(instruction: compile(e), type: e.type))
             }
         }
-        messages.append(start..<messageParts.count)
+        messages.append(IndexRange(start..<messageParts.count))
         switch severity {
         case .fixed(let s): return BranchCode(severity: s, computedSeverity: -1, message: messages.count - 1)
         case .computed(let e): return BranchCode(severity: nil, computedSeverity: compile(e), message: messages.count - 1)

@@ -29,8 +29,8 @@ struct CaseLineWriter: Sendable {
     private let idRank: [Int]
     /// Per rule and severity (`3 * rule + severity.rank`) the finding's start, per rule its end,
     /// as places in `pieces`.
-    private let heads: [Range<Int>]
-    private let tails: [Range<Int>]
+    private let heads: [IndexRange]
+    private let tails: [IndexRange]
     private let pieces: [UInt8]
     /// `","policy":"…","stichtag":"` for a case, `","policy":"…","findings":[` for a case manager.
     private let policyPart: [UInt8]
@@ -45,7 +45,7 @@ struct CaseLineWriter: Sendable {
         var rank = [Int](repeating: 0, count: rules.count)
         for (position, index) in rules.indices.sorted(by: { rules[$0].id < rules[$1].id }).enumerated() { rank[index] = position }
         idRank = rank
-        var pieces: [UInt8] = [], heads: [Range<Int>] = [], tails: [Range<Int>] = []
+        var pieces: [UInt8] = [], heads: [IndexRange] = [], tails: [IndexRange] = []
         for rule in rules {
             for severity in FindingSeverity.allCases {
                 let start = pieces.count
@@ -54,14 +54,14 @@ struct CaseLineWriter: Sendable {
                 pieces.appendLiteral(#","severity":""#)
                 pieces.append(contentsOf: severity.rawValue.utf8)
                 pieces.appendLiteral(#"","message":""#)
-                heads.append(start..<pieces.count)
+                heads.append(IndexRange(start..<pieces.count))
             }
             // The message, or the due date after it, ends with the quote this starts with.
             let start = pieces.count
             pieces.appendLiteral(#"","source":"#)
             JSONWriter.quote(rule.source, into: &pieces)
             pieces.append(UInt8(ascii: "}"))
-            tails.append(start..<pieces.count)
+            tails.append(IndexRange(start..<pieces.count))
         }
         self.pieces = pieces
         self.heads = heads
@@ -125,13 +125,13 @@ struct CaseLineWriter: Sendable {
         pieces.withUnsafeBufferPointer { pieces in
             for (i, f) in fired.enumerated() {
                 if i > 0 { line.append(UInt8(ascii: ",")) }
-                line.append(pieces[heads[f.head]])
+                line.append(pieces[heads[f.head].range])
                 line.append(text[f.message])
                 if let due = f.due {
                     line.append(literal: #"","due":""#)
                     line.append(date: due)
                 }
-                line.append(pieces[tails[f.rule]])
+                line.append(pieces[tails[f.rule].range])
             }
         }
     }

@@ -136,7 +136,7 @@ public struct CaseChecker: Sendable {
     /// message is written here, whether it becomes a `Finding` or goes straight into a JSON line.
     func appendMessage(_ message: Int, _ ev: inout Evaluator, to out: inout [UInt8]) {
         let program = policy.program
-        for k in program.messages[message] {
+        for k in program.messages[message].range {
             switch program.messageParts[k] {
             case .text(let t): out.append(contentsOf: t)
             case .value(let instruction, let type): ValueFormatter.append(ev.run(instruction), type, to: &out)
@@ -149,7 +149,7 @@ public struct CaseChecker: Sendable {
     func appendEscapedMessage(_ message: Int, _ ev: inout Evaluator, _ texts: EscapedMessageTexts, to out: OutputBytes) {
         let program = policy.program
         texts.bytes.withUnsafeBufferPointer { escaped in
-            for k in program.messages[message] {
+            for k in program.messages[message].range {
                 let part = texts.parts[k]
                 guard part.instruction >= 0 else {
                     out.append(escaped[part.text])

@@ -11,9 +11,11 @@ mkdir -p "$work"
 gen=../shared/bench/gen_cases.py
 [ -f "$gen" ] || { echo "needs $gen (the shared/ folder beside the repository)" >&2; exit 2; }
 
-# Linked statically, as a release for a jobcenter's machines would be: loading the shared
-# Foundation and ICU libraries alone takes about half of a single check as a fresh process.
-swift build -c release --static-swift-stdlib --scratch-path .build-static >/dev/null
+# One static executable, as a release for a jobcenter's machines would be (docs/performance.md,
+# "Start-up"): loading shared libraries took more than half of a single check as a fresh process.
+# The linker warns that glibc's user, host and `dlopen` functions would need its shared
+# libraries at run time; fmpolicy calls none of them.
+swift build -c release --static-swift-stdlib -Xswiftc -static-executable --scratch-path .build-static >/dev/null
 bin=.build-static/release/fmpolicy
 cases="$work/cases-$n.jsonl"
 if [ ! -s "$cases" ]; then python3 "$gen" -n "$n" --seed 1 --staff "$work/staff.json" > "$cases"; fi

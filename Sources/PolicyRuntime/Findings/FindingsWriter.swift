@@ -66,13 +66,18 @@ public enum FindingsWriter {
             let label = f.severity.rawValue.padding(7)
             let colour = f.severity == .error ? "1;31" : f.severity == .warning ? "1;33" : "1;36"
             out += "  \(paint(label, colour)) \(f.rule.padding(width))  \(f.message)"
-            var detail: [String] = []
-            if let due = f.due { detail.append("fällig \(due)") }
-            detail.append(f.source)
-            out += "  (\(detail.joined(separator: "; ")))\n"
+            // Joined by hand: the first unspecialised `joined(separator:)` costs a fresh process a
+            // scan of every conformance record (`[String]: Collection`), a twentieth of a check.
+            out += "  ("
+            if let due = f.due { out += "fällig \(due); " }
+            out += "\(f.source))\n"
         }
-        let counts = FindingSeverity.allCases.map { s in (s, r.findings.filter { $0.severity == s }.count) }
-        out += "  " + counts.map { "\($0.1) \($0.0.rawValue)" }.joined(separator: ", ") + "\n"
+        out += "  "
+        for (i, severity) in FindingSeverity.allCases.enumerated() {
+            if i > 0 { out += ", " }
+            out += "\(r.findings.filter { $0.severity == severity }.count) \(severity.rawValue)"
+        }
+        out += "\n"
         return out
     }
 

@@ -183,6 +183,70 @@ extension FlatDecodePlan {
         return stack.arena.record(madeAt: slots, count: fieldCount)
     }
 
+    /// At `{` of a record whose fields are all `scalar`, at a depth where it may open: the
+    /// record, if it has the common shape (every field in the schema's order, none null, no
+    /// whitespace, dates, enum names and kept strings plain ASCII), having moved past it.
+    /// As `checkCompactEntry` does for lists no rule reads, each key is matched with the byte
+    /// before it and each value by its field's kind, in one pass: every field comes once, so
+    /// none is absent or twice, and there is no search for a slot and no bookkeeping of what
+    /// was seen. Nil, with the cursor where it was, for anything else: `fastRecord` then reads
+    /// the record from its start and decides. The slots taken for a record not read so are left
+    /// as they are until the arena's reset, which releases the kept strings placed in them.
+    @inline(always)
+    private func compactRecord(_ plan: Record, _ c: inout FastCursor, _ stack: inout ValueStack) -> RecordValue? {
+        let start = c.index
+        let fieldCount = Int(plan.fieldCount)
+        let fields = fields + Int(plan.firstField), keys = entryKeys + Int(plan.firstField)
+        let slots = stack.arena.uninitializedFields(fieldCount)
+        for slot in 0..<fieldCount {
+            let key = keys[slot]
+            guard c.sees(key, at: c.index, in: text), c.remaining > Int(key.length) else { c.index = start; return nil }
+            c.advance(Int(key.length))
+            let node = fields[slot].node
+            switch node.kind {
+            case .date:
+                // `"YYYY-MM-DD"`: 12 bytes with both quotes.
+                guard c.remaining >= 12, c.bytes[c.index] == quote, c.bytes[c.index &+ 11] == quote,
+                      let date = CalendarDate.parse(isoBytes: UnsafeBufferPointer(start: c.bytes + c.index + 1, count: 10))
+                else { c.index = start; return nil }
+                c.advance(12)
+                (slots + slot).initialize(to: .date(date))
+            case .enumeration:
+                guard c.bytes[c.index] == quote, let k = enumCase(node.sub, &c) else { c.index = start; return nil }
+                (slots + slot).initialize(to: .enumCase(k))
+            case .bool:
+                if c.consume("true") {
+                    (slots + slot).initialize(to: .bool(true))
+                } else if c.consume("false") {
+                    (slots + slot).initialize(to: .bool(false))
+                } else {
+                    c.index = start; return nil
+                }
+            case .skippedString:
+                guard c.bytes[c.index] == quote, let end = c.plainEnd(from: c.index &+ 1) else { c.index = start; return nil }
+                if c.bytes[end] == quote {
+                    c.index = end &+ 1
+                } else {
+                    // Not plain ASCII (free text): the scanner checks the rest.
+                    guard skip(&c, string: true) else { c.index = start; return nil }
+                }
+                // Present but read by no rule: the full reader's marker. An empty string holds no
+                // storage, so the arena need not note it.
+                (slots + slot).initialize(to: .string(""))
+            case .keptString:
+                guard c.bytes[c.index] == quote, let end = c.plainEnd(from: c.index &+ 1), c.bytes[end] == quote else { c.index = start; return nil }
+                let text = String(decoding: UnsafeBufferPointer(start: c.bytes + c.index + 1, count: end - c.index - 1), as: UTF8.self)
+                c.index = end &+ 1
+                stack.arena.place(.string(text), at: slots + slot)
+            default:
+                c.index = start; return nil
+            }
+        }
+        guard c.remaining >= 1, c.bytes[c.index] == UInt8(ascii: "}") else { c.index = start; return nil }
+        c.advance(1)
+        return stack.arena.record(madeAt: slots, count: fieldCount)
+    }
+
     /// Initialises the `absent` slots of a record (`slots`; nil: only checks them) by the full
     /// reader's rules, slot by slot in the same order: an absent list is empty (so a `required
     /// unless` on a list further on still sees it absent); an absent required field is an error
@@ -296,6 +360,8 @@ extension FlatDecodePlan {
             return .enumCase(k)
         case .record:
             guard first == UInt8(ascii: "{") else { break }
+            let plan = records[Int(node.sub)]
+            if plan.scalar, c.depth < JSONScanner.defaultMaxDepth, let record = compactRecord(plan, &c, &stack) { return .record(record) }
             return fastRecord(node.sub, &c, &stack).map(Value.record)
         case .list:
             guard first == UInt8(ascii: "[") else { break }

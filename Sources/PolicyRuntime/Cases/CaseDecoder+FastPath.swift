@@ -59,6 +59,18 @@ struct FastCursor {
         return end < count ? end : nil
     }
 
+    /// The bytes `start ..< end`, which `plainEnd` found plain ASCII, as a string. One of up to 15
+    /// bytes (a case's id, a case manager's key) is then made in place without the UTF-8 check
+    /// that `String(decoding:as:)` makes, which was most of what reading such a string cost.
+    @inline(__always)
+    func plainString(_ start: Int, _ end: Int) -> String {
+        let source = bytes + start, n = end &- start
+        return String(unsafeUninitializedCapacity: n) { buffer in
+            buffer.baseAddress?.initialize(from: source, count: n)
+            return n
+        }
+    }
+
     /// Whether `entry` of a `dated by` list lies after the cutoff and is dropped; without a
     /// cutoff yet, nothing is dropped and the case keeps its pass through `applyStichtag`.
     @inline(__always)
@@ -235,7 +247,7 @@ extension FlatDecodePlan {
                 (slots + slot).initialize(to: .string(""))
             case .keptString:
                 guard c.bytes[c.index] == quote, let end = c.plainEnd(from: c.index &+ 1), c.bytes[end] == quote else { c.index = start; return nil }
-                let text = String(decoding: UnsafeBufferPointer(start: c.bytes + c.index + 1, count: end - c.index - 1), as: UTF8.self)
+                let text = c.plainString(c.index &+ 1, end)
                 c.index = end &+ 1
                 stack.arena.place(.string(text), at: slots + slot)
             default:
@@ -343,7 +355,7 @@ extension FlatDecodePlan {
             return .string("")
         case .keptString:
             guard first == quote, let end = c.plainEnd(from: c.index + 1), c.bytes[end] == quote else { break }
-            let text = String(decoding: UnsafeBufferPointer(start: c.bytes + c.index + 1, count: end - c.index - 1), as: UTF8.self)
+            let text = c.plainString(c.index &+ 1, end)
             c.index = end + 1
             return .string(text)
         case .bool:

@@ -8,6 +8,8 @@ import XCTest
 /// the entries after the Stichtag) or gives up.
 final class FastReaderTests: XCTestCase {
     var readers: [CaseDecoder] = []
+    /// Kept from case to case within a test, as a batch worker keeps its own.
+    let dates = DateCache()
 
     override func setUpWithError() throws {
         let policies = try ["ilmkreis", "hannover", "berlin", "kkm"].map { try TestPolicies.load($0) }
@@ -19,13 +21,16 @@ final class FastReaderTests: XCTestCase {
     }
 
     func assertAgree(_ bytes: [UInt8], _ name: String, file: StaticString = #filePath, line: UInt = #line) {
-        // Judged at the case's own Stichtag, and at an `--as-of` that drops more entries.
+        // Judged at the case's own Stichtag, and at an `--as-of` that drops more entries; and with
+        // the dates of the cases before in a cache, as a batch worker reads them.
         for reader in readers {
             for asOf in [nil, CalendarDate(year: 2024, month: 1, day: 1)] {
                 let agree = bytes.withUnsafeBufferPointer { reader.readersAgree(on: $0, asOf: asOf) }
                 XCTAssertTrue(agree, "fast and full reader disagree on \(name) (as of \(asOf.map(String.init(describing:)) ?? "its Stichtag"))",
                               file: file, line: line)
             }
+            let agree = bytes.withUnsafeBufferPointer { reader.readersAgree(on: $0, dates: dates) }
+            XCTAssertTrue(agree, "fast and full reader disagree on \(name) (with the dates of the cases before)", file: file, line: line)
         }
     }
 

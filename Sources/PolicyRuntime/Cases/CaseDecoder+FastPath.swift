@@ -24,6 +24,8 @@ struct FastCursor {
     /// A `dated by` list was read before the cutoff was known, so the case still needs
     /// `applyStichtag`'s pass.
     var readUncut = false
+    /// The worker's `DateCache`, if it has one (a batch worker does).
+    var dates: UnsafeMutablePointer<DateCache.Entry>?
 
     init(bytes: UnsafePointer<UInt8>, count: Int, index: Int) {
         self.bytes = bytes; self.count = count; self.index = index
@@ -69,6 +71,31 @@ struct FastCursor {
             buffer.baseAddress?.initialize(from: source, count: n)
             return n
         }
+    }
+
+    /// The date in the ten bytes from `start` on (the caller has checked that the quote after
+    /// them is in the input), or nil if they are not one, as `CalendarDate.parse(isoBytes:)`
+    /// says; looked up in the worker's `DateCache` first, and entered there once parsed.
+    @inline(always)
+    func date(at start: Int) -> CalendarDate? {
+        guard let dates else { return CalendarDate.parse(isoBytes: UnsafeBufferPointer(start: bytes + start, count: 10)) }
+        let head = word(at: start)
+        let tail = UInt16(littleEndian: UnsafeRawPointer(bytes + start + 8).loadUnaligned(as: UInt16.self))
+        let entry = DateCache.entry(in: dates, head, tail)
+        if entry.pointee.head == head, entry.pointee.tail == tail, entry.pointee.day != DateCache.empty {
+            return CalendarDate(dayNumber: entry.pointee.day)
+        }
+        return Self.enterDate(at: bytes + start, in: entry, head, tail)
+    }
+
+    /// `date(at:)` for a date not in the cache: parsed, and entered if it is one. Out of line,
+    /// so that the loops that read dates hold only the look-up.
+    @inline(never)
+    static func enterDate(at text: UnsafePointer<UInt8>, in entry: UnsafeMutablePointer<DateCache.Entry>,
+                          _ head: UInt64, _ tail: UInt16) -> CalendarDate? {
+        guard let date = CalendarDate.parse(isoBytes: UnsafeBufferPointer(start: text, count: 10)) else { return nil }
+        entry.pointee = DateCache.Entry(head: head, tail: tail, day: date.dayNumber)
+        return date
     }
 
     /// Whether `entry` of a `dated by` list lies after the cutoff and is dropped; without a
@@ -122,14 +149,15 @@ extension CaseDecoder {
     /// The case's root record, or nil when the full reader must read it (see above). With
     /// `asOf`, or once the case's own `stichtag` is read, entries of `dated by` lists after that
     /// date are dropped as `applyStichtag` would; `cutAt` tells the date when every such list
-    /// was cut, so that pass can be skipped.
-    func fastDecode(_ buffer: UnsafeBufferPointer<UInt8>, cutting: Bool = false, asOf: CalendarDate? = nil,
+    /// was cut, so that pass can be skipped. `dates`: the worker's, if it keeps one.
+    func fastDecode(_ buffer: UnsafeBufferPointer<UInt8>, cutting: Bool = false, asOf: CalendarDate? = nil, dates: DateCache? = nil,
                     _ stack: inout ValueStack) -> (root: RecordValue, cutAt: CalendarDate?)? {
         guard let base = buffer.baseAddress else { return nil }
         let bom = buffer.count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF
         var c = FastCursor(bytes: base, count: buffer.count, index: bom ? 3 : 0)
         c.cutoff = cutting ? asOf : nil
         c.cutoffFromCase = cutting && asOf == nil
+        c.dates = dates?.entries
         guard c.nextByte() == UInt8(ascii: "{"), let record = flat.fastRecord(flat.root, &c, &stack) else { return nil }
         c.skipWhitespace()
         guard c.index == c.count else { return nil }
@@ -219,8 +247,7 @@ extension FlatDecodePlan {
             case .date:
                 // `"YYYY-MM-DD"`: 12 bytes with both quotes.
                 guard c.remaining >= 12, c.bytes[c.index] == quote, c.bytes[c.index &+ 11] == quote,
-                      let date = CalendarDate.parse(isoBytes: UnsafeBufferPointer(start: c.bytes + c.index + 1, count: 10))
-                else { c.index = start; return nil }
+                      let date = c.date(at: c.index &+ 1) else { c.index = start; return nil }
                 c.advance(12)
                 (slots + slot).initialize(to: .date(date))
             case .enumeration:
@@ -363,8 +390,7 @@ extension FlatDecodePlan {
             if first == UInt8(ascii: "f"), c.consume("false") { return .bool(false) }
         case .date:
             // `"YYYY-MM-DD"`: 12 bytes with both quotes.
-            guard first == quote, c.remaining >= 12, c.bytes[c.index &+ 11] == quote,
-                  let date = CalendarDate.parse(isoBytes: UnsafeBufferPointer(start: c.bytes + c.index + 1, count: 10)) else { break }
+            guard first == quote, c.remaining >= 12, c.bytes[c.index &+ 11] == quote, let date = c.date(at: c.index &+ 1) else { break }
             c.advance(12)
             return .date(date)
         case .enumeration:
@@ -622,9 +648,10 @@ extension CaseDecoder {
     /// Whether the fast reader agrees with the full reader on `bytes`: where it returns a case,
     /// the full reader returns one with the same values; where the full reader refuses the
     /// bytes, the fast reader gives up too. For the tests and the case-reader fuzz target.
-    public func readersAgree(on bytes: UnsafeBufferPointer<UInt8>, asOf: CalendarDate? = nil) -> Bool {
+    /// `dates`: a cache kept from call to call, as a batch worker keeps its own.
+    public func readersAgree(on bytes: UnsafeBufferPointer<UInt8>, asOf: CalendarDate? = nil, dates: DateCache? = nil) -> Bool {
         var fastStack = ValueStack(arena: CaseArena()), fullStack = ValueStack(arena: CaseArena())
-        let fast = fastDecode(bytes, cutting: true, asOf: asOf, &fastStack)
+        let fast = fastDecode(bytes, cutting: true, asOf: asOf, dates: dates, &fastStack)
         let full: DecodedCase
         do { full = try fullDecode(bytes, &fullStack) } catch { return fast == nil }
         guard let fast else { return true }

@@ -8,6 +8,8 @@ import XCTest
 /// the entries after the Stichtag) or gives up.
 final class FastReaderTests: XCTestCase {
     var readers: [CaseDecoder] = []
+    /// Kept from case to case within a test, as a batch worker keeps its own.
+    let dates = DateCache()
 
     override func setUpWithError() throws {
         let policies = try ["ilmkreis", "hannover", "berlin", "kkm"].map { try TestPolicies.load($0) }
@@ -19,13 +21,16 @@ final class FastReaderTests: XCTestCase {
     }
 
     func assertAgree(_ bytes: [UInt8], _ name: String, file: StaticString = #filePath, line: UInt = #line) {
-        // Judged at the case's own Stichtag, and at an `--as-of` that drops more entries.
+        // Judged at the case's own Stichtag, and at an `--as-of` that drops more entries; and with
+        // the dates of the cases before in a cache, as a batch worker reads them.
         for reader in readers {
             for asOf in [nil, CalendarDate(year: 2024, month: 1, day: 1)] {
                 let agree = bytes.withUnsafeBufferPointer { reader.readersAgree(on: $0, asOf: asOf) }
                 XCTAssertTrue(agree, "fast and full reader disagree on \(name) (as of \(asOf.map(String.init(describing:)) ?? "its Stichtag"))",
                               file: file, line: line)
             }
+            let agree = bytes.withUnsafeBufferPointer { reader.readersAgree(on: $0, dates: dates) }
+            XCTAssertTrue(agree, "fast and full reader disagree on \(name) (with the dates of the cases before)", file: file, line: line)
         }
     }
 
@@ -333,6 +338,109 @@ final class FastReaderTests: XCTestCase {
             XCTAssertFalse(reader.fastReaderReads(escaped))
             let again = try reader.decode(escaped), everyField = try readers[0].decode(escaped)
             XCTAssertTrue(again.root[slot].sameContent(as: everyField.root[slot]), "\(count) entries, read again")
+        }
+    }
+
+    // MARK: records kept, read in one pass
+
+    /// A case whose records of dates, enum names, bools and strings (the person, and the entries
+    /// of `handlungsbedarfe`, `zugangspruefungen`, `fortfuehrungspruefungen` and
+    /// `eingliederungsvereinbarungen`) all have the common shape.
+    static let withKeptRecords = #"{"id":"T-4","stichtag":"2025-03-01","person":{"geburtsdatum":"1990-05-14","rechtskreis":"SGB2","arbeitslos":true,"profillage":"marktprofil","integration_12_monate":false},"handlungsbedarfe":[{"schluesselgruppe":"motivation","bezeichnung":"Sucht","verfestigt":true},{"schluesselgruppe":"rahmenbedingungen","bezeichnung":"Wohnen","verfestigt":false}],"zugangspruefungen":[{"datum":"2023-11-02","ergebnis":"zugang","begruendung":"passt"}],"fallmanagement":{"fallmanager":"FM-1","beginn":"2024-01-10","fortfuehrungspruefungen":[{"datum":"2024-07-01","tl_informiert":false,"tl_zustimmung":true},{"datum":"2025-01-02","tl_informiert":true,"tl_zustimmung":false}],"eingliederungsvereinbarungen":[{"datum":"2024-02-01"},{"datum":"2025-02-01"}]},"kontakte":[]}"#
+
+    /// Kept records in the common shape are read in one pass; anything that leaves that shape
+    /// part of the way through (a field out of order, missing, unknown or twice, null, whitespace,
+    /// escapes, text that is not plain ASCII, a near-miss key, a value of the wrong kind) is read
+    /// again from the record's start. The fast reader must still agree with the full one, and
+    /// read by itself exactly what the full reader accepts.
+    func testKeptRecordsThatLeaveTheCommonShape() throws {
+        let valid = Self.withKeptRecords
+        for reader in readers { XCTAssertTrue(reader.fastReaderReads(valid)) }
+        assertAgree(valid, "the valid case")
+        let entry = #"{"schluesselgruppe":"rahmenbedingungen","bezeichnung":"Wohnen","verfestigt":false}"#
+        let check = #"{"datum":"2025-01-02","tl_informiert":true,"tl_zustimmung":false}"#
+        let person = #"{"geburtsdatum":"1990-05-14","rechtskreis":"SGB2","arbeitslos":true,"profillage":"marktprofil","integration_12_monate":false}"#
+        let test = #"{"datum":"2023-11-02","ergebnis":"zugang","begruendung":"passt"}"#
+        let replacements: [(String, String)] = [
+            // Out of order, missing, unknown, twice, null.
+            (entry, #"{"bezeichnung":"Wohnen","schluesselgruppe":"rahmenbedingungen","verfestigt":false}"#),
+            (entry, #"{"schluesselgruppe":"rahmenbedingungen","verfestigt":false}"#),
+            (entry, #"{"schluesselgruppe":"rahmenbedingungen","bezeichnung":"Wohnen"}"#),
+            (entry, #"{"schluesselgruppe":"rahmenbedingungen","bezeichnung":"Wohnen","verfestigt":false,"x":[1,{"y":null}]}"#),
+            (entry, #"{"x":1,"schluesselgruppe":"rahmenbedingungen","bezeichnung":"Wohnen","verfestigt":false}"#),
+            (entry, #"{"schluesselgruppe":"rahmenbedingungen","bezeichnung":"Wohnen","verfestigt":false,"verfestigt":true}"#),
+            (entry, #"{"schluesselgruppe":"rahmenbedingungen","schluesselgruppe":"motivation","bezeichnung":"Wohnen","verfestigt":false}"#),
+            (entry, #"{"schluesselgruppe":null,"bezeichnung":"Wohnen","verfestigt":false}"#),
+            (entry, #"{"schluesselgruppe":"rahmenbedingungen","bezeichnung":null,"verfestigt":false}"#),
+            (entry, #"{"schluesselgruppe":"rahmenbedingungen","bezeichnung":"Wohnen","verfestigt":null}"#),
+            (entry, "{}"),
+            (check, #"{"tl_informiert":true,"tl_zustimmung":false}"#),
+            (check, #"{"datum":null,"tl_informiert":true,"tl_zustimmung":false}"#),
+            (check, #"{"datum":"2025-01-02","tl_informiert":true,"tl_zustimmung":false,"datum":"2025-01-03"}"#),
+            (#"{"datum":"2024-02-01"}"#, #"{"datum":"2024-02-01","datum":"2024-02-01"}"#),
+            (#"{"datum":"2024-02-01"}"#, "{}"),
+            (person, #"{"rechtskreis":"SGB2","geburtsdatum":"1990-05-14","arbeitslos":true,"profillage":"marktprofil","integration_12_monate":false}"#),
+            (person, #"{"geburtsdatum":"1990-05-14","rechtskreis":"SGB2","arbeitslos":true,"profillage":"marktprofil"}"#),
+            (test, #"{"datum":"2023-11-02","ergebnis":"zugang"}"#),
+            // Whitespace.
+            (entry, #"{ "schluesselgruppe":"rahmenbedingungen","bezeichnung":"Wohnen","verfestigt":false}"#),
+            (entry, #"{"schluesselgruppe" :"rahmenbedingungen","bezeichnung":"Wohnen","verfestigt":false}"#),
+            (entry, #"{"schluesselgruppe": "rahmenbedingungen","bezeichnung":"Wohnen","verfestigt":false}"#),
+            (entry, #"{"schluesselgruppe":"rahmenbedingungen" ,"bezeichnung":"Wohnen","verfestigt":false}"#),
+            (entry, #"{"schluesselgruppe":"rahmenbedingungen","bezeichnung":"Wohnen","verfestigt":false }"#),
+            (entry, "{\"schluesselgruppe\":\"rahmenbedingungen\",\n\"bezeichnung\":\"Wohnen\",\"verfestigt\":false}"),
+            // Escapes and text that is not plain ASCII, in keys and values.
+            (entry, #"{"schluesselgruppe":"rahmenbedingungen","bezeichnung":"Woh\"nen","verfestigt":false}"#),
+            (entry, #"{"schluesselgruppe":"rahmenbedingungen","bezeichnung":"Woh\u006een","verfestigt":false}"#),
+            (entry, "{\"schluesselgruppe\":\"rahmenbedingungen\",\"bezeichnung\":\"Wohnen \u{00FC}ber\",\"verfestigt\":false}"),
+            (entry, #"{"schluesselgruppe":"rahmenbedingunge\u006e","bezeichnung":"Wohnen","verfestigt":false}"#),
+            (entry, #"{"schluesselgruppe":"rahmenbedingungen","bezeichnung":"Wohnen\","verfestigt":false}"#),
+            (test, #"{"datum":"2023-11-02","ergebnis":"zugang","begruendung":"pa\u00dft"}"#),
+            (test, "{\"datum\":\"2023-11-02\",\"ergebnis\":\"zugang\",\"begruendung\":\"pa\u{00DF}t\"}"),
+            (test, #"{"datum":"2023-11-02","ergebnis":"zugang","begruendung":"pa\qt"}"#),
+            (check, #"{"datum":"2025\u002d01-02","tl_informiert":true,"tl_zustimmung":false}"#),
+            // Near-miss keys, values of the wrong kind, wrong dates and names.
+            (entry, #"{"schluesselgruppex":"rahmenbedingungen","bezeichnung":"Wohnen","verfestigt":false}"#),
+            (entry, #"{"schluesselgruppe":"rahmenbedingungen","bezeichnun":"Wohnen","verfestigt":false}"#),
+            (entry, #"{"schluesselgruppe":"rahmenbedingungen","bezeichnung":17,"verfestigt":false}"#),
+            (entry, #"{"schluesselgruppe":"rahmenbedingungen","bezeichnung":"Wohnen","verfestigt":"false"}"#),
+            (entry, #"{"schluesselgruppe":"rahmenbedingungen","bezeichnung":"Wohnen","verfestigt":fals}"#),
+            (entry, #"{"schluesselgruppe":"rahmenbedingunge","bezeichnung":"Wohnen","verfestigt":false}"#),
+            (entry, #"{"schluesselgruppe":"motivation","bezeichnung":"Wohnen","verfestigt":true}"#),
+            (check, #"{"datum":"2025-02-29","tl_informiert":true,"tl_zustimmung":false}"#),
+            (check, #"{"datum":"2025-1-02","tl_informiert":true,"tl_zustimmung":false}"#),
+            (check, #"{"datum":"2025-01-02","tl_informiert":1,"tl_zustimmung":false}"#),
+            (check, #"{"datum":"2025-01-02","tl_informiert":true,"tl_zustimmung":false]"#),
+            (check, #"{"datum":"2025-01-02","tl_informiert":true,"tl_zustimmung":false,}"#),
+            (check, #"{"datum":"2025-01-02","tl_informiert":true,"tl_zustimmung":false"#),
+            // After the Stichtag: dropped, or kept as of an earlier date.
+            (check, #"{"datum":"2025-06-02","tl_informiert":true,"tl_zustimmung":false}"#),
+        ]
+        for (n, (old, new)) in replacements.enumerated() {
+            let text = valid.replacingOccurrences(of: old, with: new)
+            XCTAssertNotEqual(text, valid, "variant \(n)")
+            for (r, reader) in readers.enumerated() {
+                let accepted = (try? reader.decode(text)) != nil
+                XCTAssertEqual(reader.fastReaderReads(text), accepted, "variant \(n), reader \(r)")
+            }
+            assertAgree(text, "variant \(n)")
+        }
+        // An escaped key: the fast reader leaves the case to the full reader.
+        let escapedKey = valid.replacingOccurrences(of: entry, with: #"{"schluesselgrupp\u0065":"rahmenbedingungen","bezeichnung":"Wohnen","verfestigt":false}"#)
+        XCTAssertFalse(readers[0].fastReaderReads(escapedKey))
+        XCTAssertNoThrow(try readers[0].decode(escapedKey))
+        assertAgree(escapedKey, "an escaped key")
+        // Every kept record cut short, and every byte of them changed.
+        let bytes = Array(valid.utf8)
+        let from = try XCTUnwrap(bytes.firstRange(of: Array(#""person""#.utf8))).lowerBound
+        let to = try XCTUnwrap(bytes.firstRange(of: Array(#""kontakte""#.utf8))).lowerBound
+        for end in from ..< to { assertAgree(Array(bytes[..<end]), "cut at \(end)") }
+        for at in from ..< to {
+            for byte: UInt8 in [0x20, 0x22, 0x2C, 0x30, 0x5C, 0x7D, 0x61, 0xC3] where byte != bytes[at] {
+                var changed = bytes
+                changed[at] = byte
+                assertAgree(changed, "byte \(at) changed to \(byte)")
+            }
         }
     }
 

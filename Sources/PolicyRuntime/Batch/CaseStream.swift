@@ -54,6 +54,7 @@ public struct CaseStream: Sendable {
     /// its worker from thread to thread, and is never used by two at once.
     public struct Workspace: @unchecked Sendable {
         let arena = CaseArena()
+        let dates = DateCache()
         var evaluator: Evaluator?
         var fired: [CaseLineWriter.Fired] = []
         let messages = OutputBytes()
@@ -66,7 +67,7 @@ public struct CaseStream: Sendable {
     /// (unreadable, or before the policy is in force). Every line of a caseload, checked or
     /// counted for the report, starts here; a batch check needs nothing more of the case.
     private func startCase(line: UnsafeBufferPointer<UInt8>, workspace: inout Workspace) throws(CaseReadError) -> String {
-        let read = try decoder.decodeRecord(line, judgedAt: options.asOf, reusing: workspace.arena)
+        let read = try decoder.decodeRecord(line, judgedAt: options.asOf, reusing: workspace.arena, dates: workspace.dates)
         let stichtag = options.asOf ?? decoder.stichtag(of: read.root) ?? options.today
         if !options.ignoreInForce, let problem = policy.notInForce(at: stichtag) {
             throw CaseReadError(path: "", message: problem, offset: 0, caseID: decoder.caseID(of: read.root))

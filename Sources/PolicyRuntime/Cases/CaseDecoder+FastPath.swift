@@ -24,6 +24,8 @@ struct FastCursor {
     /// A `dated by` list was read before the cutoff was known, so the case still needs
     /// `applyStichtag`'s pass.
     var readUncut = false
+    /// The worker's `DateCache`, if it has one (a batch worker does).
+    var dates: UnsafeMutablePointer<DateCache.Entry>?
 
     init(bytes: UnsafePointer<UInt8>, count: Int, index: Int) {
         self.bytes = bytes; self.count = count; self.index = index
@@ -57,6 +59,43 @@ struct FastCursor {
     func plainEnd(from start: Int) -> Int? {
         let end = JSONScanner.firstSpecialByte(bytes, from: start, count: count)
         return end < count ? end : nil
+    }
+
+    /// The bytes `start ..< end`, which `plainEnd` found plain ASCII, as a string. One of up to 15
+    /// bytes (a case's id, a case manager's key) is then made in place without the UTF-8 check
+    /// that `String(decoding:as:)` makes, which was most of what reading such a string cost.
+    @inline(__always)
+    func plainString(_ start: Int, _ end: Int) -> String {
+        let source = bytes + start, n = end &- start
+        return String(unsafeUninitializedCapacity: n) { buffer in
+            buffer.baseAddress?.initialize(from: source, count: n)
+            return n
+        }
+    }
+
+    /// The date in the ten bytes from `start` on (the caller has checked that the quote after
+    /// them is in the input), or nil if they are not one, as `CalendarDate.parse(isoBytes:)`
+    /// says; looked up in the worker's `DateCache` first, and entered there once parsed.
+    @inline(always)
+    func date(at start: Int) -> CalendarDate? {
+        guard let dates else { return CalendarDate.parse(isoBytes: UnsafeBufferPointer(start: bytes + start, count: 10)) }
+        let head = word(at: start)
+        let tail = UInt16(littleEndian: UnsafeRawPointer(bytes + start + 8).loadUnaligned(as: UInt16.self))
+        let entry = DateCache.entry(in: dates, head, tail)
+        if entry.pointee.head == head, entry.pointee.tail == tail, entry.pointee.day != DateCache.empty {
+            return CalendarDate(dayNumber: entry.pointee.day)
+        }
+        return Self.enterDate(at: bytes + start, in: entry, head, tail)
+    }
+
+    /// `date(at:)` for a date not in the cache: parsed, and entered if it is one. Out of line,
+    /// so that the loops that read dates hold only the look-up.
+    @inline(never)
+    static func enterDate(at text: UnsafePointer<UInt8>, in entry: UnsafeMutablePointer<DateCache.Entry>,
+                          _ head: UInt64, _ tail: UInt16) -> CalendarDate? {
+        guard let date = CalendarDate.parse(isoBytes: UnsafeBufferPointer(start: text, count: 10)) else { return nil }
+        entry.pointee = DateCache.Entry(head: head, tail: tail, day: date.dayNumber)
+        return date
     }
 
     /// Whether `entry` of a `dated by` list lies after the cutoff and is dropped; without a
@@ -110,14 +149,15 @@ extension CaseDecoder {
     /// The case's root record, or nil when the full reader must read it (see above). With
     /// `asOf`, or once the case's own `stichtag` is read, entries of `dated by` lists after that
     /// date are dropped as `applyStichtag` would; `cutAt` tells the date when every such list
-    /// was cut, so that pass can be skipped.
-    func fastDecode(_ buffer: UnsafeBufferPointer<UInt8>, cutting: Bool = false, asOf: CalendarDate? = nil,
+    /// was cut, so that pass can be skipped. `dates`: the worker's, if it keeps one.
+    func fastDecode(_ buffer: UnsafeBufferPointer<UInt8>, cutting: Bool = false, asOf: CalendarDate? = nil, dates: DateCache? = nil,
                     _ stack: inout ValueStack) -> (root: RecordValue, cutAt: CalendarDate?)? {
         guard let base = buffer.baseAddress else { return nil }
         let bom = buffer.count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF
         var c = FastCursor(bytes: base, count: buffer.count, index: bom ? 3 : 0)
         c.cutoff = cutting ? asOf : nil
         c.cutoffFromCase = cutting && asOf == nil
+        c.dates = dates?.entries
         guard c.nextByte() == UInt8(ascii: "{"), let record = flat.fastRecord(flat.root, &c, &stack) else { return nil }
         c.skipWhitespace()
         guard c.index == c.count else { return nil }
@@ -180,6 +220,69 @@ extension FlatDecodePlan {
         let all: UInt64 = fieldCount == 64 ? ~0 : (1 &<< UInt64(fieldCount)) &- 1
         let present = seen & ~nulls
         if present != all, !initializeAbsent(all & ~present, slots, plan, fields, present: present) { return nil }
+        return stack.arena.record(madeAt: slots, count: fieldCount)
+    }
+
+    /// At `{` of a record whose fields are all `scalar`, at a depth where it may open: the
+    /// record, if it has the common shape (every field in the schema's order, none null, no
+    /// whitespace, dates, enum names and kept strings plain ASCII), having moved past it.
+    /// As `checkCompactEntry` does for lists no rule reads, each key is matched with the byte
+    /// before it and each value by its field's kind, in one pass: every field comes once, so
+    /// none is absent or twice, and there is no search for a slot and no bookkeeping of what
+    /// was seen. Nil, with the cursor where it was, for anything else: `fastRecord` then reads
+    /// the record from its start and decides. The slots taken for a record not read so are left
+    /// as they are until the arena's reset, which releases the kept strings placed in them.
+    @inline(always)
+    private func compactRecord(_ plan: Record, _ c: inout FastCursor, _ stack: inout ValueStack) -> RecordValue? {
+        let start = c.index
+        let fieldCount = Int(plan.fieldCount)
+        let fields = fields + Int(plan.firstField), keys = entryKeys + Int(plan.firstField)
+        let slots = stack.arena.uninitializedFields(fieldCount)
+        for slot in 0..<fieldCount {
+            let key = keys[slot]
+            guard c.sees(key, at: c.index, in: text), c.remaining > Int(key.length) else { c.index = start; return nil }
+            c.advance(Int(key.length))
+            let node = fields[slot].node
+            switch node.kind {
+            case .date:
+                // `"YYYY-MM-DD"`: 12 bytes with both quotes.
+                guard c.remaining >= 12, c.bytes[c.index] == quote, c.bytes[c.index &+ 11] == quote,
+                      let date = c.date(at: c.index &+ 1) else { c.index = start; return nil }
+                c.advance(12)
+                (slots + slot).initialize(to: .date(date))
+            case .enumeration:
+                guard c.bytes[c.index] == quote, let k = enumCase(node.sub, &c) else { c.index = start; return nil }
+                (slots + slot).initialize(to: .enumCase(k))
+            case .bool:
+                if c.consume("true") {
+                    (slots + slot).initialize(to: .bool(true))
+                } else if c.consume("false") {
+                    (slots + slot).initialize(to: .bool(false))
+                } else {
+                    c.index = start; return nil
+                }
+            case .skippedString:
+                guard c.bytes[c.index] == quote, let end = c.plainEnd(from: c.index &+ 1) else { c.index = start; return nil }
+                if c.bytes[end] == quote {
+                    c.index = end &+ 1
+                } else {
+                    // Not plain ASCII (free text): the scanner checks the rest.
+                    guard skip(&c, string: true) else { c.index = start; return nil }
+                }
+                // Present but read by no rule: the full reader's marker. An empty string holds no
+                // storage, so the arena need not note it.
+                (slots + slot).initialize(to: .string(""))
+            case .keptString:
+                guard c.bytes[c.index] == quote, let end = c.plainEnd(from: c.index &+ 1), c.bytes[end] == quote else { c.index = start; return nil }
+                let text = c.plainString(c.index &+ 1, end)
+                c.index = end &+ 1
+                stack.arena.place(.string(text), at: slots + slot)
+            default:
+                c.index = start; return nil
+            }
+        }
+        guard c.remaining >= 1, c.bytes[c.index] == UInt8(ascii: "}") else { c.index = start; return nil }
+        c.advance(1)
         return stack.arena.record(madeAt: slots, count: fieldCount)
     }
 
@@ -279,7 +382,7 @@ extension FlatDecodePlan {
             return .string("")
         case .keptString:
             guard first == quote, let end = c.plainEnd(from: c.index + 1), c.bytes[end] == quote else { break }
-            let text = String(decoding: UnsafeBufferPointer(start: c.bytes + c.index + 1, count: end - c.index - 1), as: UTF8.self)
+            let text = c.plainString(c.index &+ 1, end)
             c.index = end + 1
             return .string(text)
         case .bool:
@@ -287,8 +390,7 @@ extension FlatDecodePlan {
             if first == UInt8(ascii: "f"), c.consume("false") { return .bool(false) }
         case .date:
             // `"YYYY-MM-DD"`: 12 bytes with both quotes.
-            guard first == quote, c.remaining >= 12, c.bytes[c.index &+ 11] == quote,
-                  let date = CalendarDate.parse(isoBytes: UnsafeBufferPointer(start: c.bytes + c.index + 1, count: 10)) else { break }
+            guard first == quote, c.remaining >= 12, c.bytes[c.index &+ 11] == quote, let date = c.date(at: c.index &+ 1) else { break }
             c.advance(12)
             return .date(date)
         case .enumeration:
@@ -296,6 +398,8 @@ extension FlatDecodePlan {
             return .enumCase(k)
         case .record:
             guard first == UInt8(ascii: "{") else { break }
+            let plan = records[Int(node.sub)]
+            if plan.scalar, c.depth < JSONScanner.defaultMaxDepth, let record = compactRecord(plan, &c, &stack) { return .record(record) }
             return fastRecord(node.sub, &c, &stack).map(Value.record)
         case .list:
             guard first == UInt8(ascii: "[") else { break }
@@ -544,9 +648,10 @@ extension CaseDecoder {
     /// Whether the fast reader agrees with the full reader on `bytes`: where it returns a case,
     /// the full reader returns one with the same values; where the full reader refuses the
     /// bytes, the fast reader gives up too. For the tests and the case-reader fuzz target.
-    public func readersAgree(on bytes: UnsafeBufferPointer<UInt8>, asOf: CalendarDate? = nil) -> Bool {
+    /// `dates`: a cache kept from call to call, as a batch worker keeps its own.
+    public func readersAgree(on bytes: UnsafeBufferPointer<UInt8>, asOf: CalendarDate? = nil, dates: DateCache? = nil) -> Bool {
         var fastStack = ValueStack(arena: CaseArena()), fullStack = ValueStack(arena: CaseArena())
-        let fast = fastDecode(bytes, cutting: true, asOf: asOf, &fastStack)
+        let fast = fastDecode(bytes, cutting: true, asOf: asOf, dates: dates, &fastStack)
         let full: DecodedCase
         do { full = try fullDecode(bytes, &fullStack) } catch { return fast == nil }
         guard let fast else { return true }

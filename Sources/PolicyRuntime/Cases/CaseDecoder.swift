@@ -109,12 +109,12 @@ public struct CaseDecoder: @unchecked Sendable {
     /// was read into it before must no longer be read. A batch worker reads all its cases into
     /// one arena, so that a case costs no arena of its own, and keeps what it needs of the case
     /// in its workspace: the case's values, and the date entries after which were dropped while
-    /// reading (nil if none were).
+    /// reading (nil if none were). `dates`: the worker's cache of dates read before.
     func decodeRecord(_ bytes: UnsafeBufferPointer<UInt8>, judgedAt asOf: CalendarDate?,
-                      reusing arena: CaseArena) throws(CaseReadError) -> (root: RecordValue, cutAt: CalendarDate?) {
+                      reusing arena: CaseArena, dates: DateCache? = nil) throws(CaseReadError) -> (root: RecordValue, cutAt: CalendarDate?) {
         arena.reset()
         var stack = ValueStack(arena: arena)
-        if let fast = fastDecode(bytes, cutting: true, asOf: asOf, &stack) { return (fast.root, fast.cutAt) }
+        if let fast = fastDecode(bytes, cutting: true, asOf: asOf, dates: dates, &stack) { return (fast.root, fast.cutAt) }
         stack.removeAll()
         return (try fullDecode(bytes, &stack).root, nil)
     }

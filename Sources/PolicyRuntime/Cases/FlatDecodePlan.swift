@@ -24,8 +24,10 @@ final class FlatDecodePlan: @unchecked Sendable {
     struct Field { var key: Pattern; var node: ValueNode; var value: Int32; var requiredUnless: Int32; var datedBy: Int32 }
     /// Fields `firstField ..< firstField + fieldCount`; bit masks by slot. `flat`: every field is
     /// a date, an enumeration or a bool, so an entry of a list no rule reads can be checked in
-    /// one pass against `entryKeys` (`checkCompactEntry`).
-    struct Record { var firstField: Int32; var fieldCount: Int32; var lists: UInt64; var required: UInt64; var flat: Bool }
+    /// one pass against `entryKeys` (`checkCompactEntry`). `scalar`: every field is a date, an
+    /// enumeration, a bool or a string, so a record to be kept can be read in one pass in the
+    /// same way (`compactRecord`).
+    struct Record { var firstField: Int32; var fieldCount: Int32; var lists: UInt64; var required: UInt64; var flat: Bool; var scalar: Bool }
     /// Names `firstName ..< firstName + count` in `enumNames`, each with its closing quote; its
     /// cases by the first byte of their names from `firstBucket` on in `enumBuckets`.
     struct Enumeration { var firstName: Int32; var firstBucket: Int32 }
@@ -83,13 +85,13 @@ final class FlatDecodePlan: @unchecked Sendable {
             if let i = recordPlans.firstIndex(where: { $0 === p }) { return Int32(i) }
             let i = Int32(records.count)
             recordPlans.append(p)
-            records.append(Record(firstField: 0, fieldCount: 0, lists: 0, required: 0, flat: false))
+            records.append(Record(firstField: 0, fieldCount: 0, lists: 0, required: 0, flat: false, scalar: false))
             // A record's fields are contiguous: reserved before inner records add theirs.
             let first = fields.count
             fields += repeatElement(Field(key: pattern([], then: ""), node: ValueNode(kind: .other, sub: 0), value: 0, requiredUnless: -1, datedBy: -1),
                                     count: p.fields.count)
             entryKeys += repeatElement(pattern([], then: ""), count: p.fields.count)
-            var lists: UInt64 = 0, required: UInt64 = 0, flat = true
+            var lists: UInt64 = 0, required: UInt64 = 0, flat = true, scalar = true
             for (slot, f) in p.fields.enumerated() {
                 let v = value(f.value)
                 fields[first + slot] = Field(key: pattern(f.name, then: "\":"), node: values[Int(v)], value: v,
@@ -99,9 +101,10 @@ final class FlatDecodePlan: @unchecked Sendable {
                 if f.isList { lists |= 1 << UInt64(slot) }
                 if f.required { required |= 1 << UInt64(slot) }
                 if ![.date, .enumeration, .bool].contains(values[Int(v)].kind) { flat = false }
+                if ![.date, .enumeration, .bool, .skippedString, .keptString].contains(values[Int(v)].kind) { scalar = false }
             }
             records[Int(i)] = Record(firstField: Int32(first), fieldCount: Int32(p.fields.count), lists: lists, required: required,
-                                     flat: flat && !p.fields.isEmpty)
+                                     flat: flat && !p.fields.isEmpty, scalar: scalar && !p.fields.isEmpty)
             return i
         }
         func enumeration(_ e: EnumPlan) -> Int32 {

@@ -13,6 +13,8 @@ public enum FuzzEntry {
         let caseReaders: [CaseDecoder]
         /// The staff of `sampleCases`, read once (a staff file's records live as long as the process).
         let sampleStaff: [RecordValue]
+        /// Kept from input to input, as a batch worker keeps it from case to case.
+        let dates = DateCache()
 
         public init?(directory: String) {
             let library = PolicyLibrary(searchPath: [directory])
@@ -108,7 +110,7 @@ public enum FuzzEntry {
     public static func caseReader(_ bytes: UnsafeBufferPointer<UInt8>, shipped: Shipped) {
         _ = try? CaseDecoder(schema: shipped.schema).decode(bytes)
         for reader in shipped.caseReaders {
-            precondition(reader.readersAgree(on: bytes), "the fast and the full case reader disagree")
+            precondition(reader.readersAgree(on: bytes, dates: shipped.dates), "the fast and the full case reader disagree")
             precondition(reader.readersAgree(on: bytes, asOf: CalendarDate(year: 2024, month: 1, day: 1)), "the fast and the full case reader disagree")
         }
         _ = try? CaseDecoder(schema: shipped.schema).decodeStaff(bytes)

@@ -386,14 +386,28 @@ extension FlatDecodePlan {
         let opener = Self.opener(node.kind)
         // Entries of a flat record, at a depth where they may nest, are mostly checked in one pass.
         let flatEntry = node.kind == .record && records[Int(node.sub)].flat && c.depth < JSONScanner.defaultMaxDepth
+        let entry = records[Int(flatEntry ? node.sub : 0)]
+        let steps = UnsafePointer(entrySteps + Int(entry.firstField)), stepCount = Int(entry.fieldCount)
         guard var next = c.nextByte() else { return false }
         if next == UInt8(ascii: "]") {
             c.index += 1
         } else {
             while true {
-                if flatEntry, next == UInt8(ascii: "{"), checkCompactEntry(records[Int(node.sub)], &c) {
-                    // Checked.
-                } else {
+                checked: do {
+                    if flatEntry, next == UInt8(ascii: "{") {
+                        // Entries in the common shape, one after another, with the position in a
+                        // register rather than in the cursor.
+                        let bytes = c.bytes, count = c.count
+                        var start = c.index
+                        while let end = compactEntryEnd(steps, stepCount, bytes, count, from: start) {
+                            guard count &- end >= 2, bytes[end] == UInt8(ascii: ","), bytes[end &+ 1] == UInt8(ascii: "{") else {
+                                c.index = end
+                                break checked
+                            }
+                            start = end &+ 1
+                        }
+                        c.index = start
+                    }
                     guard checkValue(node, element, first: next, &c, &stack) == true else { return false }
                 }
                 if c.sees(UInt8(ascii: ","), opener) { c.advance(1); next = opener; continue }
@@ -408,39 +422,73 @@ extension FlatDecodePlan {
         return true
     }
 
-    /// At `{` of an entry of a list no rule reads whose record is `flat`: whether the entry has the
-    /// common shape (every field in the schema's order, none null, no whitespace) and is valid,
-    /// having moved past it. Each key comes with the byte before it and each value is one of a
-    /// few kinds, so the entry is matched word by word, without the search for each field's slot
-    /// and the bookkeeping of `checkRecord`. False, with the cursor where it was, for anything
-    /// else: `checkRecord` then reads the entry and decides.
-    @inline(always)
-    private func checkCompactEntry(_ plan: Record, _ c: inout FastCursor) -> Bool {
-        let start = c.index
-        let fields = fields + Int(plan.firstField), keys = entryKeys + Int(plan.firstField)
-        for slot in 0..<Int(plan.fieldCount) {
-            let key = keys[slot]
-            guard c.sees(key, at: c.index, in: text) else { c.index = start; return false }
-            c.advance(Int(key.length))
-            let node = fields[slot].node
-            switch node.kind {
+    /// At `{` (`start`) of an entry of a list no rule reads whose record is `flat`, with `steps`
+    /// its `entrySteps`: the index after the entry when it has the common shape (every field in
+    /// the schema's order, none null, no whitespace) and is valid. Each key comes with the byte
+    /// before it and each value is one of a few kinds, so the entry is matched word by word,
+    /// without the search for each field's slot and the bookkeeping of `checkRecord`. Nil for
+    /// anything else: `checkRecord` then reads the entry and decides.
+    @inline(__always)
+    private func compactEntryEnd(_ steps: UnsafePointer<EntryStep>, _ stepCount: Int, _ bytes: UnsafePointer<UInt8>,
+                                 _ count: Int, from start: Int) -> Int? {
+        @inline(__always) func word(_ i: Int) -> UInt64 {
+            UInt64(littleEndian: UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self))
+        }
+        /// Whether the bytes from `i` on, of which the caller has seen that there are 8, begin
+        /// with `p`: its first word, then its last and those between, without a call.
+        @inline(__always) func begins(_ i: Int, with p: Pattern) -> Bool {
+            guard word(i) & p.mask == p.head else { return false }
+            let n = Int(p.length)
+            guard n > 8 else { return true }
+            guard count &- i >= n, word(i &+ n &- 8) == p.tail else { return false }
+            var k = 8
+            while k < n &- 8 {
+                guard word(i &+ k) == UInt64(littleEndian: UnsafeRawPointer(text + Int(p.start) + k).loadUnaligned(as: UInt64.self))
+                else { return false }
+                k &+= 8
+            }
+            return true
+        }
+        var i = start
+        for s in 0..<stepCount {
+            let step = steps[s]
+            guard count &- i >= 8, begins(i, with: step.key) else { return nil }
+            i &+= Int(step.key.length)
+            switch step.kind {
             case .date:
-                // `"YYYY-MM-DD"`: 12 bytes with both quotes.
-                guard c.remaining >= 12, c.bytes[c.index] == quote, c.bytes[c.index &+ 11] == quote,
-                      CalendarDate.isValid(isoBytes: UnsafeBufferPointer(start: c.bytes + c.index + 1, count: 10))
-                else { c.index = start; return false }
-                c.advance(12)
+                // `YYYY-MM-DD"`, the opening quote matched with the key.
+                guard count &- i >= 11, bytes[i &+ 10] == quote,
+                      CalendarDate.isValid(isoBytes: UnsafeBufferPointer(start: bytes + i, count: 10)) else { return nil }
+                i &+= 11
             case .enumeration:
-                guard c.remaining >= 1, c.bytes[c.index] == quote, enumCase(node.sub, &c) != nil else { c.index = start; return false }
+                // A name and its closing quote, compared with those that start with the same byte.
+                guard count &- i >= 8 else { return nil }
+                let names = enumNames + Int(step.names.firstName)
+                var candidates = enumBuckets[Int(step.names.firstBucket) &+ Int(bytes[i] & 31)], length = 0
+                while candidates != 0 {
+                    let name = names[candidates.trailingZeroBitCount]
+                    candidates &= candidates &- 1
+                    if begins(i, with: name) { length = Int(name.length); break }
+                }
+                guard length > 0 else { return nil }
+                i &+= length
             case .bool:
-                guard c.consume("true") || c.consume("false") else { c.index = start; return false }
+                // `true` and `false`, as little-endian words of their first four bytes.
+                let available = count &- i
+                let four = available >= 4 ? UInt32(littleEndian: UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt32.self)) : 0
+                if four == 0x6575_7274 {
+                    i &+= 4
+                } else if four == 0x736C_6166, available >= 5, bytes[i &+ 4] == UInt8(ascii: "e") {
+                    i &+= 5
+                } else {
+                    return nil
+                }
             default:
-                c.index = start; return false
+                return nil
             }
         }
-        guard c.remaining >= 1, c.bytes[c.index] == UInt8(ascii: "}") else { c.index = start; return false }
-        c.advance(1)
-        return true
+        guard i < count, bytes[i] == UInt8(ascii: "}") else { return nil }
+        return i &+ 1
     }
 
     /// At `{` of a record inside a list no rule reads: whether it is valid, having moved past it.

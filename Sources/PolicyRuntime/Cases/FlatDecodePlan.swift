@@ -24,11 +24,17 @@ final class FlatDecodePlan: @unchecked Sendable {
     struct Field { var key: Pattern; var node: ValueNode; var value: Int32; var requiredUnless: Int32; var datedBy: Int32 }
     /// Fields `firstField ..< firstField + fieldCount`; bit masks by slot. `flat`: every field is
     /// a date, an enumeration or a bool, so an entry of a list no rule reads can be checked in
-    /// one pass against `entryKeys` (`checkCompactEntry`).
+    /// one pass by its `entrySteps` (`compactEntryEnd`).
     struct Record { var firstField: Int32; var fieldCount: Int32; var lists: UInt64; var required: UInt64; var flat: Bool }
     /// Names `firstName ..< firstName + count` in `enumNames`, each with its closing quote; its
     /// cases by the first byte of their names from `firstBucket` on in `enumBuckets`.
     struct Enumeration { var firstName: Int32; var firstBucket: Int32 }
+    /// One field of an entry in the common shape of a list no rule reads: its key as it comes
+    /// there, with the byte before it (`{"name":` for a record's first field, `,"name":` for the
+    /// others) and, for a date or an enum name, the value's opening quote, so that one match
+    /// takes all of them; then the value, of `kind` `.date`, `.enumeration` (whose `Enumeration`
+    /// is copied in, saving a look-up per entry) or `.bool`.
+    struct EntryStep { var key: Pattern; var kind: Kind; var names: Enumeration }
 
     /// Bytes the fast reader looks for in the input, `start ..< start + length` in `text`. Also
     /// as words (byte k in bits 8k ..< 8k + 8), so that a short name is matched with a single
@@ -39,9 +45,8 @@ final class FlatDecodePlan: @unchecked Sendable {
     // Allocated once, at least one element each, so never nil.
     let values: UnsafeMutablePointer<ValueNode>
     let fields: UnsafeMutablePointer<Field>
-    /// By field, as `fields`: its key as it comes in a compact entry, with what comes before it,
-    /// `{"name":` for the first field of a record and `,"name":` for the others.
-    let entryKeys: UnsafeMutablePointer<Pattern>
+    /// By field, as `fields`: how a compact entry of a `flat` record is checked.
+    let entrySteps: UnsafeMutablePointer<EntryStep>
     let records: UnsafeMutablePointer<Record>
     let enumerations: UnsafeMutablePointer<Enumeration>
     let enumNames: UnsafeMutablePointer<Pattern>
@@ -61,7 +66,7 @@ final class FlatDecodePlan: @unchecked Sendable {
     init(root plan: RecordPlan, stichtagSlot: Int?) {
         self.stichtagSlot = stichtagSlot ?? -1
         var values: [ValueNode] = [], fullPlans: [ValuePlan] = []
-        var fields: [Field] = [], entryKeys: [Pattern] = [], records: [Record] = []
+        var fields: [Field] = [], entrySteps: [EntryStep] = [], records: [Record] = []
         var enumerations: [Enumeration] = [], enumNames: [Pattern] = [], enumBuckets: [UInt64] = [], text: [UInt8] = []
         var recordIndex: [ObjectIdentifier: Int32] = [:], enumIndex: [ObjectIdentifier: Int32] = [:]
 
@@ -87,17 +92,20 @@ final class FlatDecodePlan: @unchecked Sendable {
             let first = fields.count
             fields += repeatElement(Field(key: pattern([], then: ""), node: ValueNode(kind: .other, sub: 0), value: 0, requiredUnless: -1, datedBy: -1),
                                     count: p.fields.count)
-            entryKeys += repeatElement(pattern([], then: ""), count: p.fields.count)
+            let noNames = Enumeration(firstName: 0, firstBucket: 0)
+            entrySteps += repeatElement(EntryStep(key: pattern([], then: ""), kind: .other, names: noNames), count: p.fields.count)
             var lists: UInt64 = 0, required: UInt64 = 0, flat = true
             for (slot, f) in p.fields.enumerated() {
                 let v = value(f.value)
                 fields[first + slot] = Field(key: pattern(f.name, then: "\":"), node: values[Int(v)], value: v,
                                              requiredUnless: Int32(f.requiredUnless ?? -1),
                                              datedBy: Int32(p.type.fields[slot].datedBy ?? -1))
-                entryKeys[first + slot] = pattern(f.name, after: slot == 0 ? "{\"" : ",\"", then: "\":")
+                let node = values[Int(v)]
+                entrySteps[first + slot] = EntryStep(key: pattern(f.name, after: slot == 0 ? "{\"" : ",\"", then: node.kind == .bool ? "\":" : "\":\""),
+                                                     kind: node.kind, names: node.kind == .enumeration ? enumerations[Int(node.sub)] : noNames)
                 if f.isList { lists |= 1 << UInt64(slot) }
                 if f.required { required |= 1 << UInt64(slot) }
-                if ![.date, .enumeration, .bool].contains(values[Int(v)].kind) { flat = false }
+                if ![.date, .enumeration, .bool].contains(node.kind) { flat = false }
             }
             records[Int(i)] = Record(firstField: Int32(first), fieldCount: Int32(p.fields.count), lists: lists, required: required,
                                      flat: flat && !p.fields.isEmpty)
@@ -137,7 +145,7 @@ final class FlatDecodePlan: @unchecked Sendable {
         self.root = record(plan)
         self.values = .copying(values)
         self.fields = .copying(fields)
-        self.entryKeys = .copying(entryKeys)
+        self.entrySteps = .copying(entrySteps)
         self.records = .copying(records)
         self.enumerations = .copying(enumerations)
         self.enumNames = .copying(enumNames)
@@ -147,7 +155,7 @@ final class FlatDecodePlan: @unchecked Sendable {
     }
 
     deinit {
-        values.deallocate(); fields.deallocate(); entryKeys.deallocate(); records.deallocate()
+        values.deallocate(); fields.deallocate(); entrySteps.deallocate(); records.deallocate()
         enumerations.deallocate(); enumNames.deallocate(); enumBuckets.deallocate(); text.deallocate()
     }
 }

@@ -393,21 +393,14 @@ extension FlatDecodePlan {
             c.index += 1
         } else {
             while true {
-                checked: do {
-                    if flatEntry, next == UInt8(ascii: "{") {
-                        // Entries in the common shape, one after another, with the position in a
-                        // register rather than in the cursor.
-                        let bytes = c.bytes, count = c.count
-                        var start = c.index
-                        while let end = compactEntryEnd(steps, stepCount, bytes, count, from: start) {
-                            guard count &- end >= 2, bytes[end] == UInt8(ascii: ","), bytes[end &+ 1] == UInt8(ascii: "{") else {
-                                c.index = end
-                                break checked
-                            }
-                            start = end &+ 1
-                        }
-                        c.index = start
-                    }
+                // Whether the entry at the cursor is still to be checked.
+                var entryLeft = true
+                if flatEntry, next == UInt8(ascii: "{") {
+                    let run = compactEntries(steps, stepCount, c.bytes, c.count, from: c.index)
+                    c.index = run.end
+                    entryLeft = run.atEntry
+                }
+                if entryLeft {
                     guard checkValue(node, element, first: next, &c, &stack) == true else { return false }
                 }
                 if c.sees(UInt8(ascii: ","), opener) { c.advance(1); next = opener; continue }
@@ -423,6 +416,22 @@ extension FlatDecodePlan {
     }
 
     /// At `{` (`start`) of an entry of a list no rule reads whose record is `flat`, with `steps`
+    /// its `entrySteps`: checks the entries in the common shape from there on, as long as a
+    /// comma and the next entry's `{` follow each, with the position in a register rather than
+    /// in the cursor. `end`: after the last entry checked, or (`atEntry`) at the `{` of the first
+    /// that is not in the common shape, which `checkRecord` then reads and decides.
+    @inline(never)
+    private func compactEntries(_ steps: UnsafePointer<EntryStep>, _ stepCount: Int, _ bytes: UnsafePointer<UInt8>,
+                                _ count: Int, from start: Int) -> (end: Int, atEntry: Bool) {
+        var start = start
+        while let end = compactEntryEnd(steps, stepCount, bytes, count, from: start) {
+            guard count &- end >= 2, bytes[end] == UInt8(ascii: ","), bytes[end &+ 1] == UInt8(ascii: "{") else { return (end, false) }
+            start = end &+ 1
+        }
+        return (start, true)
+    }
+
+    /// At `{` (`start`) of an entry of a list no rule reads whose record is `flat`, with `steps`
     /// its `entrySteps`: the index after the entry when it has the common shape (every field in
     /// the schema's order, none null, no whitespace) and is valid. Each key comes with the byte
     /// before it and each value is one of a few kinds, so the entry is matched word by word,
@@ -434,13 +443,13 @@ extension FlatDecodePlan {
         @inline(__always) func word(_ i: Int) -> UInt64 {
             UInt64(littleEndian: UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self))
         }
-        /// Whether the bytes from `i` on, of which the caller has seen that there are 8, begin
-        /// with `p`: its first word, then its last and those between, without a call.
+        /// Whether the bytes from `i` on begin with `p`: its last word first (the names of an
+        /// enumeration's field begin alike, with the key), then its first and those between.
         @inline(__always) func begins(_ i: Int, with p: Pattern) -> Bool {
+            let n = Int(p.length), available = count &- i
+            guard available >= 8, available >= n else { return false }
+            if n > 8 { guard word(i &+ n &- 8) == p.tail else { return false } }
             guard word(i) & p.mask == p.head else { return false }
-            let n = Int(p.length)
-            guard n > 8 else { return true }
-            guard count &- i >= n, word(i &+ n &- 8) == p.tail else { return false }
             var k = 8
             while k < n &- 8 {
                 guard word(i &+ k) == UInt64(littleEndian: UnsafeRawPointer(text + Int(p.start) + k).loadUnaligned(as: UInt64.self))
@@ -452,19 +461,20 @@ extension FlatDecodePlan {
         var i = start
         for s in 0..<stepCount {
             let step = steps[s]
-            guard count &- i >= 8, begins(i, with: step.key) else { return nil }
-            i &+= Int(step.key.length)
             switch step.kind {
             case .date:
-                // `YYYY-MM-DD"`, the opening quote matched with the key.
+                // The key with the opening quote, then `YYYY-MM-DD"`.
+                guard begins(i, with: step.key) else { return nil }
+                i &+= Int(step.key.length)
                 guard count &- i >= 11, bytes[i &+ 10] == quote,
                       CalendarDate.isValid(isoBytes: UnsafeBufferPointer(start: bytes + i, count: 10)) else { return nil }
                 i &+= 11
             case .enumeration:
-                // A name and its closing quote, compared with those that start with the same byte.
-                guard count &- i >= 8 else { return nil }
-                let names = enumNames + Int(step.names.firstName)
-                var candidates = enumBuckets[Int(step.names.firstBucket) &+ Int(bytes[i] & 31)], length = 0
+                // The key, a name and its closing quote, compared with the names that start with the same byte.
+                let first = i &+ Int(step.key.length)
+                guard first < count else { return nil }
+                var candidates = enumBuckets[Int(step.buckets) &+ Int(bytes[first] & 31)], length = 0
+                let names = entryNames + Int(step.names)
                 while candidates != 0 {
                     let name = names[candidates.trailingZeroBitCount]
                     candidates &= candidates &- 1
@@ -473,7 +483,9 @@ extension FlatDecodePlan {
                 guard length > 0 else { return nil }
                 i &+= length
             case .bool:
-                // `true` and `false`, as little-endian words of their first four bytes.
+                // The key, then `true` or `false`, whose first four bytes are told apart as a word.
+                guard begins(i, with: step.key) else { return nil }
+                i &+= Int(step.key.length)
                 let available = count &- i
                 let four = available >= 4 ? UInt32(littleEndian: UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt32.self)) : 0
                 if four == 0x6575_7274 {

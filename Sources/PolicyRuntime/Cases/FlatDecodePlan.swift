@@ -32,9 +32,11 @@ final class FlatDecodePlan: @unchecked Sendable {
     /// One field of an entry in the common shape of a list no rule reads: its key as it comes
     /// there, with the byte before it (`{"name":` for a record's first field, `,"name":` for the
     /// others) and, for a date or an enum name, the value's opening quote, so that one match
-    /// takes all of them; then the value, of `kind` `.date`, `.enumeration` (whose `Enumeration`
-    /// is copied in, saving a look-up per entry) or `.bool`.
-    struct EntryStep { var key: Pattern; var kind: Kind; var names: Enumeration }
+    /// takes all of them; then the value, of `kind` `.date`, `.enumeration` or `.bool`. For an
+    /// enumeration, its cases' names are `names ..< names + count` in `entryNames`, each with
+    /// the key before it and its closing quote after it, so that one match takes the field
+    /// whole, and `buckets` is where its buckets begin in `enumBuckets`.
+    struct EntryStep { var key: Pattern; var kind: Kind; var names: Int32; var buckets: Int32 }
 
     /// Bytes the fast reader looks for in the input, `start ..< start + length` in `text`. Also
     /// as words (byte k in bits 8k ..< 8k + 8), so that a short name is matched with a single
@@ -47,6 +49,7 @@ final class FlatDecodePlan: @unchecked Sendable {
     let fields: UnsafeMutablePointer<Field>
     /// By field, as `fields`: how a compact entry of a `flat` record is checked.
     let entrySteps: UnsafeMutablePointer<EntryStep>
+    let entryNames: UnsafeMutablePointer<Pattern>
     let records: UnsafeMutablePointer<Record>
     let enumerations: UnsafeMutablePointer<Enumeration>
     let enumNames: UnsafeMutablePointer<Pattern>
@@ -66,15 +69,15 @@ final class FlatDecodePlan: @unchecked Sendable {
     init(root plan: RecordPlan, stichtagSlot: Int?) {
         self.stichtagSlot = stichtagSlot ?? -1
         var values: [ValueNode] = [], fullPlans: [ValuePlan] = []
-        var fields: [Field] = [], entrySteps: [EntryStep] = [], records: [Record] = []
+        var fields: [Field] = [], entrySteps: [EntryStep] = [], entryNames: [Pattern] = [], records: [Record] = []
         var enumerations: [Enumeration] = [], enumNames: [Pattern] = [], enumBuckets: [UInt64] = [], text: [UInt8] = []
         var recordIndex: [ObjectIdentifier: Int32] = [:], enumIndex: [ObjectIdentifier: Int32] = [:]
 
         /// `name` between `prefix` and `suffix`. Names are identifiers (`Lexer`): a JSON string holds one
         /// without escapes, so its raw bytes are the name's bytes exactly.
-        func pattern(_ name: [UInt8], after prefix: String = "", then suffix: String) -> Pattern {
+        func pattern(_ name: [UInt8], after prefix: [UInt8] = [], then suffix: String) -> Pattern {
             precondition(!name.contains { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }, "a name that JSON must escape")
-            let bytes = Array(prefix.utf8) + name + Array(suffix.utf8)
+            let bytes = prefix + name + Array(suffix.utf8)
             func word(_ bytes: ArraySlice<UInt8>) -> UInt64 {
                 bytes.enumerated().reduce(0) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) }
             }
@@ -92,17 +95,21 @@ final class FlatDecodePlan: @unchecked Sendable {
             let first = fields.count
             fields += repeatElement(Field(key: pattern([], then: ""), node: ValueNode(kind: .other, sub: 0), value: 0, requiredUnless: -1, datedBy: -1),
                                     count: p.fields.count)
-            let noNames = Enumeration(firstName: 0, firstBucket: 0)
-            entrySteps += repeatElement(EntryStep(key: pattern([], then: ""), kind: .other, names: noNames), count: p.fields.count)
+            entrySteps += repeatElement(EntryStep(key: pattern([], then: ""), kind: .other, names: 0, buckets: 0), count: p.fields.count)
             var lists: UInt64 = 0, required: UInt64 = 0, flat = true
             for (slot, f) in p.fields.enumerated() {
                 let v = value(f.value)
                 fields[first + slot] = Field(key: pattern(f.name, then: "\":"), node: values[Int(v)], value: v,
                                              requiredUnless: Int32(f.requiredUnless ?? -1),
                                              datedBy: Int32(p.type.fields[slot].datedBy ?? -1))
-                let node = values[Int(v)]
-                entrySteps[first + slot] = EntryStep(key: pattern(f.name, after: slot == 0 ? "{\"" : ",\"", then: node.kind == .bool ? "\":" : "\":\""),
-                                                     kind: node.kind, names: node.kind == .enumeration ? enumerations[Int(node.sub)] : noNames)
+                let node = values[Int(v)], before = Array((slot == 0 ? "{\"" : ",\"").utf8)
+                var step = EntryStep(key: pattern(f.name, after: before, then: node.kind == .bool ? "\":" : "\":\""),
+                                     kind: node.kind, names: Int32(entryNames.count), buckets: 0)
+                if node.kind == .enumeration, case .enumeration(let e) = f.value {
+                    step.buckets = enumerations[Int(node.sub)].firstBucket
+                    entryNames += e.cases.map { pattern($0, after: before + f.name + Array("\":\"".utf8), then: "\"") }
+                }
+                entrySteps[first + slot] = step
                 if f.isList { lists |= 1 << UInt64(slot) }
                 if f.required { required |= 1 << UInt64(slot) }
                 if ![.date, .enumeration, .bool].contains(node.kind) { flat = false }
@@ -146,6 +153,7 @@ final class FlatDecodePlan: @unchecked Sendable {
         self.values = .copying(values)
         self.fields = .copying(fields)
         self.entrySteps = .copying(entrySteps)
+        self.entryNames = .copying(entryNames)
         self.records = .copying(records)
         self.enumerations = .copying(enumerations)
         self.enumNames = .copying(enumNames)
@@ -155,7 +163,7 @@ final class FlatDecodePlan: @unchecked Sendable {
     }
 
     deinit {
-        values.deallocate(); fields.deallocate(); entrySteps.deallocate(); records.deallocate()
+        values.deallocate(); fields.deallocate(); entrySteps.deallocate(); entryNames.deallocate(); records.deallocate()
         enumerations.deallocate(); enumNames.deallocate(); enumBuckets.deallocate(); text.deallocate()
     }
 }

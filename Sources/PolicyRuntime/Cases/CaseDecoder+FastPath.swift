@@ -386,8 +386,8 @@ extension FlatDecodePlan {
         let opener = Self.opener(node.kind)
         // Entries of a flat record, at a depth where they may nest, are mostly checked in one pass.
         let flatEntry = node.kind == .record && records[Int(node.sub)].flat && c.depth < JSONScanner.defaultMaxDepth
-        let entry = records[Int(flatEntry ? node.sub : 0)]
-        let steps = UnsafePointer(entrySteps + Int(entry.firstField)), stepCount = Int(entry.fieldCount)
+        let entry = records[Int(flatEntry ? node.sub : 0)], steps = UnsafePointer(entrySteps + Int(entry.firstField))
+        let tails = entry.tails >= 0 ? tailSets[Int(entry.tails)] : EntryTails(firstStep: entry.fieldCount, hashedWords: 0, bucketBits: 0, firstBucket: 0)
         guard var next = c.nextByte() else { return false }
         if next == UInt8(ascii: "]") {
             c.index += 1
@@ -396,7 +396,7 @@ extension FlatDecodePlan {
                 // Whether the entry at the cursor is still to be checked.
                 var entryLeft = true
                 if flatEntry, next == UInt8(ascii: "{") {
-                    let run = compactEntries(steps, stepCount, c.bytes, c.count, from: c.index)
+                    let run = compactEntries(steps, tails, c.bytes, c.count, from: c.index)
                     c.index = run.end
                     entryLeft = run.atEntry
                 }
@@ -416,15 +416,15 @@ extension FlatDecodePlan {
     }
 
     /// At `{` (`start`) of an entry of a list no rule reads whose record is `flat`, with `steps`
-    /// its `entrySteps`: checks the entries in the common shape from there on, as long as a
+    /// its `entrySteps` and `tails` its `EntryTails`: checks the entries in the common shape from there on, as long as a
     /// comma and the next entry's `{` follow each, with the position in a register rather than
     /// in the cursor. `end`: after the last entry checked, or (`atEntry`) at the `{` of the first
     /// that is not in the common shape, which `checkRecord` then reads and decides.
     @inline(never)
-    private func compactEntries(_ steps: UnsafePointer<EntryStep>, _ stepCount: Int, _ bytes: UnsafePointer<UInt8>,
+    private func compactEntries(_ steps: UnsafePointer<EntryStep>, _ tails: EntryTails, _ bytes: UnsafePointer<UInt8>,
                                 _ count: Int, from start: Int) -> (end: Int, atEntry: Bool) {
         var start = start
-        while let end = compactEntryEnd(steps, stepCount, bytes, count, from: start) {
+        while let end = compactEntryEnd(steps, tails, bytes, count, from: start) {
             guard count &- end >= 2, bytes[end] == UInt8(ascii: ","), bytes[end &+ 1] == UInt8(ascii: "{") else { return (end, false) }
             start = end &+ 1
         }
@@ -438,7 +438,7 @@ extension FlatDecodePlan {
     /// without the search for each field's slot and the bookkeeping of `checkRecord`. Nil for
     /// anything else: `checkRecord` then reads the entry and decides.
     @inline(__always)
-    private func compactEntryEnd(_ steps: UnsafePointer<EntryStep>, _ stepCount: Int, _ bytes: UnsafePointer<UInt8>,
+    private func compactEntryEnd(_ steps: UnsafePointer<EntryStep>, _ tails: EntryTails, _ bytes: UnsafePointer<UInt8>,
                                  _ count: Int, from start: Int) -> Int? {
         @inline(__always) func word(_ i: Int) -> UInt64 {
             UInt64(littleEndian: UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self))
@@ -459,7 +459,7 @@ extension FlatDecodePlan {
             return true
         }
         var i = start
-        for s in 0..<stepCount {
+        for s in 0..<Int(tails.firstStep) {
             let step = steps[s]
             switch step.kind {
             case .date:
@@ -499,8 +499,28 @@ extension FlatDecodePlan {
                 return nil
             }
         }
-        guard i < count, bytes[i] == UInt8(ascii: "}") else { return nil }
-        return i &+ 1
+        guard tails.hashedWords > 0 else {
+            guard i < count, bytes[i] == UInt8(ascii: "}") else { return nil }
+            return i &+ 1
+        }
+        // The rest, compared with the tails of its bucket: each from its last word on, which
+        // tells apart those that differ only in their last field.
+        guard count &- i >= 8 &* Int(tails.hashedWords) else { return nil }
+        let bucket = Int(tails.firstBucket) &+ Self.tailBucket(bytes + i, words: Int(tails.hashedWords), bits: Int(tails.bucketBits))
+        for t in Int(tailBuckets[bucket]) ..< Int(tailBuckets[bucket &+ 1]) {
+            let tail = entryTails[t], n = Int(tail.length)
+            guard count &- i >= n, word(i &+ n &- 8) == tail.tail else { continue }
+            var k = 0, same = true
+            while k < n &- 8 {
+                if word(i &+ k) != UInt64(littleEndian: UnsafeRawPointer(text + Int(tail.start) + k).loadUnaligned(as: UInt64.self)) {
+                    same = false
+                    break
+                }
+                k &+= 8
+            }
+            if same { return i &+ n }
+        }
+        return nil
     }
 
     /// At `{` of a record inside a list no rule reads: whether it is valid, having moved past it.

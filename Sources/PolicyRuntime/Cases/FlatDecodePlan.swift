@@ -24,8 +24,9 @@ final class FlatDecodePlan: @unchecked Sendable {
     struct Field { var key: Pattern; var node: ValueNode; var value: Int32; var requiredUnless: Int32; var datedBy: Int32 }
     /// Fields `firstField ..< firstField + fieldCount`; bit masks by slot. `flat`: every field is
     /// a date, an enumeration or a bool, so an entry of a list no rule reads can be checked in
-    /// one pass by its `entrySteps` (`compactEntryEnd`).
-    struct Record { var firstField: Int32; var fieldCount: Int32; var lists: UInt64; var required: UInt64; var flat: Bool }
+    /// one pass by its `entrySteps` (`compactEntryEnd`), and its last fields by `tails`, its
+    /// `EntryTails` in `tailSets` (-1: none).
+    struct Record { var firstField: Int32; var fieldCount: Int32; var lists: UInt64; var required: UInt64; var flat: Bool; var tails: Int32 }
     /// Names `firstName ..< firstName + count` in `enumNames`, each with its closing quote; its
     /// cases by the first byte of their names from `firstBucket` on in `enumBuckets`.
     struct Enumeration { var firstName: Int32; var firstBucket: Int32 }
@@ -37,6 +38,16 @@ final class FlatDecodePlan: @unchecked Sendable {
     /// the key before it and its closing quote after it, so that one match takes the field
     /// whole, and `buckets` is where its buckets begin in `enumBuckets`.
     struct EntryStep { var key: Pattern; var kind: Kind; var names: Int32; var buckets: Int32 }
+    /// The fields of a flat record from `firstStep` on, when none of them is a date (each has a
+    /// few names, an enumeration's or `true` and `false`): every way the rest of an entry in the
+    /// common shape can read, from that field's key to the closing `}` (`,"art":"telefonat",
+    /// "rechtskreis":"SGB2"}`), so that one look-up and one comparison check those fields
+    /// whole. The tails are `entryTails` from `tailBuckets[firstBucket + b]` to the next, where
+    /// `b` is the `tailBucket` of their first `hashedWords` words (which every tail has).
+    /// `hashedWords` 0: none, the steps check every field.
+    struct EntryTails { var firstStep: Int32; var hashedWords: Int32; var bucketBits: Int32; var firstBucket: Int32 }
+    /// At most this many tails per record (the product of its last fields' numbers of names).
+    static let maxEntryTails = 256
 
     /// Bytes the fast reader looks for in the input, `start ..< start + length` in `text`. Also
     /// as words (byte k in bits 8k ..< 8k + 8), so that a short name is matched with a single
@@ -50,6 +61,9 @@ final class FlatDecodePlan: @unchecked Sendable {
     /// By field, as `fields`: how a compact entry of a `flat` record is checked.
     let entrySteps: UnsafeMutablePointer<EntryStep>
     let entryNames: UnsafeMutablePointer<Pattern>
+    let tailSets: UnsafeMutablePointer<EntryTails>
+    let tailBuckets: UnsafeMutablePointer<Int32>
+    let entryTails: UnsafeMutablePointer<Pattern>
     let records: UnsafeMutablePointer<Record>
     let enumerations: UnsafeMutablePointer<Enumeration>
     let enumNames: UnsafeMutablePointer<Pattern>
@@ -71,6 +85,7 @@ final class FlatDecodePlan: @unchecked Sendable {
         var values: [ValueNode] = [], fullPlans: [ValuePlan] = []
         var fields: [Field] = [], entrySteps: [EntryStep] = [], entryNames: [Pattern] = [], records: [Record] = []
         var enumerations: [Enumeration] = [], enumNames: [Pattern] = [], enumBuckets: [UInt64] = [], text: [UInt8] = []
+        var tailSets: [EntryTails] = [], tailBuckets: [Int32] = [], entryTails: [Pattern] = []
         var recordIndex: [ObjectIdentifier: Int32] = [:], enumIndex: [ObjectIdentifier: Int32] = [:]
 
         /// `name` between `prefix` and `suffix`. Names are identifiers (`Lexer`): a JSON string holds one
@@ -90,13 +105,15 @@ final class FlatDecodePlan: @unchecked Sendable {
             if let i = recordIndex[ObjectIdentifier(p)] { return i }
             let i = Int32(records.count)
             recordIndex[ObjectIdentifier(p)] = i
-            records.append(Record(firstField: 0, fieldCount: 0, lists: 0, required: 0, flat: false))
+            records.append(Record(firstField: 0, fieldCount: 0, lists: 0, required: 0, flat: false, tails: -1))
             // A record's fields are contiguous: reserved before inner records add theirs.
             let first = fields.count
             fields += repeatElement(Field(key: pattern([], then: ""), node: ValueNode(kind: .other, sub: 0), value: 0, requiredUnless: -1, datedBy: -1),
                                     count: p.fields.count)
             entrySteps += repeatElement(EntryStep(key: pattern([], then: ""), kind: .other, names: 0, buckets: 0), count: p.fields.count)
             var lists: UInt64 = 0, required: UInt64 = 0, flat = true
+            // By field, the ways it can read in a compact entry, key and value; nil for a date.
+            var readings: [[[UInt8]]?] = []
             for (slot, f) in p.fields.enumerated() {
                 let v = value(f.value)
                 fields[first + slot] = Field(key: pattern(f.name, then: "\":"), node: values[Int(v)], value: v,
@@ -108,15 +125,43 @@ final class FlatDecodePlan: @unchecked Sendable {
                 if node.kind == .enumeration, case .enumeration(let e) = f.value {
                     step.buckets = enumerations[Int(node.sub)].firstBucket
                     entryNames += e.cases.map { pattern($0, after: before + f.name + Array("\":\"".utf8), then: "\"") }
+                    readings.append(e.cases.map { before + f.name + Array("\":\"".utf8) + $0 + Array("\"".utf8) })
+                } else if node.kind == .bool {
+                    readings.append(["true", "false"].map { before + f.name + Array("\":\($0)".utf8) })
+                } else {
+                    readings.append(nil)
                 }
                 entrySteps[first + slot] = step
                 if f.isList { lists |= 1 << UInt64(slot) }
                 if f.required { required |= 1 << UInt64(slot) }
                 if ![.date, .enumeration, .bool].contains(node.kind) { flat = false }
             }
+            flat = flat && !p.fields.isEmpty
+            let afterDates = (readings.lastIndex { $0 == nil } ?? -1) + 1
             records[Int(i)] = Record(firstField: Int32(first), fieldCount: Int32(p.fields.count), lists: lists, required: required,
-                                     flat: flat && !p.fields.isEmpty)
+                                     flat: flat, tails: flat ? tails(readings[afterDates...].map { $0! }, from: afterDates) : -1)
             return i
+        }
+        /// The `EntryTails` of the fields from `firstStep` on, which read in `readings`; -1 when
+        /// there are none or too many.
+        func tails(_ readings: [[[UInt8]]], from firstStep: Int) -> Int32 {
+            let count = readings.reduce(1) { Swift.min($0 * $1.count, Self.maxEntryTails + 1) }
+            guard !readings.isEmpty, count <= Self.maxEntryTails else { return -1 }
+            let all = readings.reduce([[UInt8]()]) { tails, field in tails.flatMap { t in field.map { t + $0 } } }
+                .map { $0 + Array("}".utf8) }
+            // A tail is at least `,"x":true}`, 10 bytes: at least one word to hash.
+            let words = Swift.min(all.map(\.count).min()! / 8, 4)
+            var bits = 1
+            while 1 << bits < 2 * all.count { bits += 1 }
+            let buckets = all.map { t in t.withUnsafeBufferPointer { Self.tailBucket($0.baseAddress!, words: words, bits: bits) } }
+            let set = EntryTails(firstStep: Int32(firstStep), hashedWords: Int32(words), bucketBits: Int32(bits), firstBucket: Int32(tailBuckets.count))
+            for b in 0 ..< 1 << bits {
+                tailBuckets.append(Int32(entryTails.count))
+                for (t, bucket) in zip(all, buckets) where bucket == b { entryTails.append(pattern([], after: t, then: "")) }
+            }
+            tailBuckets.append(Int32(entryTails.count))
+            tailSets.append(set)
+            return Int32(tailSets.count - 1)
         }
         func enumeration(_ e: EnumPlan) -> Int32 {
             if let i = enumIndex[ObjectIdentifier(e)] { return i }
@@ -154,6 +199,9 @@ final class FlatDecodePlan: @unchecked Sendable {
         self.fields = .copying(fields)
         self.entrySteps = .copying(entrySteps)
         self.entryNames = .copying(entryNames)
+        self.tailSets = .copying(tailSets)
+        self.tailBuckets = .copying(tailBuckets)
+        self.entryTails = .copying(entryTails)
         self.records = .copying(records)
         self.enumerations = .copying(enumerations)
         self.enumNames = .copying(enumNames)
@@ -164,7 +212,21 @@ final class FlatDecodePlan: @unchecked Sendable {
 
     deinit {
         values.deallocate(); fields.deallocate(); entrySteps.deallocate(); entryNames.deallocate(); records.deallocate()
+        tailSets.deallocate(); tailBuckets.deallocate(); entryTails.deallocate()
         enumerations.deallocate(); enumNames.deallocate(); enumBuckets.deallocate(); text.deallocate()
+    }
+}
+
+extension FlatDecodePlan {
+    /// The bucket of `1 << bits` of the bytes at `p`, by their first `words` words: the same
+    /// for the tails when the plan is made and for the bytes of an entry when it is checked.
+    @inline(__always)
+    static func tailBucket(_ p: UnsafePointer<UInt8>, words: Int, bits: Int) -> Int {
+        var h: UInt64 = 0
+        for k in 0 ..< words {
+            h = (h ^ UInt64(littleEndian: UnsafeRawPointer(p + 8 &* k).loadUnaligned(as: UInt64.self))) &* 0x9E37_79B9_7F4A_7C15
+        }
+        return Int(truncatingIfNeeded: h &>> UInt64(64 &- bits))
     }
 }
 

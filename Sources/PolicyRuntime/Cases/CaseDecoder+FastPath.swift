@@ -507,8 +507,11 @@ extension FlatDecodePlan {
         // tells apart those that differ only in their last field.
         guard count &- i >= 8 &* Int(tails.hashedWords) else { return nil }
         let bucket = Int(tails.firstBucket) &+ Self.tailBucket(bytes + i, words: Int(tails.hashedWords), bits: Int(tails.bucketBits))
-        for t in Int(tailBuckets[bucket]) ..< Int(tailBuckets[bucket &+ 1]) {
+        var t = Int(tailBuckets[bucket])
+        let last = Int(tailBuckets[bucket &+ 1])
+        while t < last {
             let tail = entryTails[t], n = Int(tail.length)
+            t &+= 1
             guard count &- i >= n, word(i &+ n &- 8) == tail.tail else { continue }
             var k = 0, same = true
             while k < n &- 8 {

@@ -226,7 +226,7 @@ extension FlatDecodePlan {
         for k in 0 ..< words {
             h = (h ^ UInt64(littleEndian: UnsafeRawPointer(p + 8 &* k).loadUnaligned(as: UInt64.self))) &* 0x9E37_79B9_7F4A_7C15
         }
-        return Int(truncatingIfNeeded: h &>> UInt64(64 &- bits))
+        return Int(truncatingIfNeeded: h &>> UInt64(truncatingIfNeeded: 64 &- bits))
     }
 }
 

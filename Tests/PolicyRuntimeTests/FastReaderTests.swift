@@ -187,17 +187,7 @@ final class FastReaderTests: XCTestCase {
     /// A policy that reads none of the case's lists: every list is checked and dropped, in
     /// each of the shapes the fast reader reads.
     func testAPolicyThatReadsNoListAgrees() throws {
-        let loaded = try TestPolicies.compile("""
-        policy alter
-          title "Alter"
-          citation "Alter"
-
-        rule u25 "Unter 25"
-          cites "1"
-          info when age(person.geburtsdatum, stichtag) < 25
-            message "unter 25"
-        """)
-        let policy = try XCTUnwrap(loaded.policy, DiagnosticRenderer().render(loaded.diagnostics))
+        let policy = try Self.policyReadingNoList()
         let reader = CaseDecoder(schema: policy.schema, policy: policy), everyField = CaseDecoder(schema: policy.schema)
         let lists = policy.schema.root.fields.indices.filter { if case .list = policy.schema.root.fields[$0].type.base { true } else { false } }
         XCTAssertEqual(lists.count, 4)
@@ -212,6 +202,70 @@ final class FastReaderTests: XCTestCase {
             }
         }
         XCTAssertTrue(reader.fastReaderReads(Self.withContacts))
+    }
+
+    /// A policy whose rules read none of the case's lists.
+    static func policyReadingNoList() throws -> CheckedPolicy {
+        let loaded = try TestPolicies.compile("""
+        policy alter
+          title "Alter"
+          citation "Alter"
+
+        rule u25 "Unter 25"
+          cites "1"
+          info when age(person.geburtsdatum, stichtag) < 25
+            message "unter 25"
+        """)
+        return try XCTUnwrap(loaded.policy, DiagnosticRenderer().render(loaded.diagnostics))
+    }
+
+    /// The fields of an entry after its last date are compared whole with every way they can
+    /// read (the plan lists them when they are few): each of those ways is read by the fast
+    /// reader itself, and each with one byte changed (another name, one cut short, grown or
+    /// unknown, another key, whitespace, a quote or brace too many) exactly when the full reader
+    /// accepts it.
+    func testTheFieldsAfterAnEntrysLastDateAreMatchedWhole() throws {
+        let hannover = try TestPolicies.load("hannover"), noList = try Self.policyReadingNoList()
+        let kinds = ["beratungsvermerk", "eingliederungsvereinbarung", "standortbestimmung", "fallmanagement", "profiling_handlungsbedarf",
+                     "profiling_profilwechsel", "handlungsstrategie_aktiviert", "handlungsstrategie_erfolgreich",
+                     "handlungsstrategie_nicht_erfolgreich", "reha_kontakt", "telefonat", "netzwerk", "sonstiges"]
+        let contact = #"{"datum":"2024-03-01","art":"netzwerk","rechtskreis":"SGB3"}"#
+        let review = #"{"datum":"2024-07-01"}"#
+        // Kontakt: `art` and `rechtskreis`, 26 ways; Fortfuehrungspruefung: two bools, 4 ways.
+        let unread = CaseDecoder(schema: hannover.schema, policy: hannover), noListRead = CaseDecoder(schema: noList.schema, policy: noList)
+        var entries: [(reader: CaseDecoder, old: String, head: String, tail: String)] = []
+        for art in kinds {
+            for rechtskreis in ["SGB2", "SGB3"] {
+                entries.append((unread, contact, #"{"datum":"2024-03-01""#, #","art":"\#(art)","rechtskreis":"\#(rechtskreis)"}"#))
+            }
+        }
+        for informed in [true, false] {
+            for agreed in [true, false] {
+                entries.append((noListRead, review, #"{"datum":"2024-07-01""#,
+                                #","tl_informiert":\#(informed),"tl_zustimmung":\#(agreed)}"#))
+            }
+        }
+        for (reader, old, head, tail) in entries {
+            let text = Self.withContacts.replacingOccurrences(of: old, with: head + tail)
+            XCTAssertTrue(reader.fastReaderReads(text), tail)
+            XCTAssertTrue(Array(text.utf8).withUnsafeBufferPointer { reader.readersAgree(on: $0) }, tail)
+            let bytes = Array(text.utf8), range = try XCTUnwrap(text.range(of: head + tail))
+            let start = text.utf8.distance(from: text.startIndex, to: range.lowerBound) + head.utf8.count
+            for at in start ..< start + tail.utf8.count {
+                for byte: UInt8 in [0x20, 0x22, 0x2C, 0x7D, bytes[at] &+ 1] where byte != bytes[at] {
+                    var changed = bytes
+                    changed[at] = byte
+                    let changedText = String(decoding: changed, as: UTF8.self), accepted = (try? reader.decode(changedText)) != nil
+                    XCTAssertEqual(reader.fastReaderReads(changedText), accepted, "\(tail), byte \(at - start) changed to \(byte)")
+                    XCTAssertTrue(changed.withUnsafeBufferPointer { reader.readersAgree(on: $0) }, "\(tail), byte \(at - start) changed to \(byte)")
+                }
+            }
+            // Cut short at every byte and closed there.
+            for length in 0 ..< tail.utf8.count - 1 {
+                let cut = Self.withContacts.replacingOccurrences(of: old, with: head + String(decoding: tail.utf8.prefix(length), as: UTF8.self) + "}")
+                XCTAssertEqual(reader.fastReaderReads(cut), (try? reader.decode(cut)) != nil, "\(tail) cut at \(length)")
+            }
+        }
     }
 
     /// Wrong entries inside a list no rule reads: the fast reader gives up, and the full reader

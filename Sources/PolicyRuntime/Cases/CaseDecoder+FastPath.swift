@@ -490,14 +490,21 @@ extension FlatDecodePlan {
         let opener = Self.opener(node.kind)
         // Entries of a flat record, at a depth where they may nest, are mostly checked in one pass.
         let flatEntry = node.kind == .record && records[Int(node.sub)].flat && c.depth < JSONScanner.defaultMaxDepth
+        let entry = records[Int(flatEntry ? node.sub : 0)], steps = UnsafePointer(entrySteps + Int(entry.firstField))
+        let tails = entry.tails >= 0 ? tailSets[Int(entry.tails)] : EntryTails(firstStep: entry.fieldCount, hashedWords: 0, bucketBits: 0, firstBucket: 0)
         guard var next = c.nextByte() else { return false }
         if next == UInt8(ascii: "]") {
             c.index += 1
         } else {
             while true {
-                if flatEntry, next == UInt8(ascii: "{"), checkCompactEntry(records[Int(node.sub)], &c) {
-                    // Checked.
-                } else {
+                // Whether the entry at the cursor is still to be checked.
+                var entryLeft = true
+                if flatEntry, next == UInt8(ascii: "{") {
+                    let run = compactEntries(steps, tails, c.bytes, c.count, from: c.index)
+                    c.index = run.end
+                    entryLeft = run.atEntry
+                }
+                if entryLeft {
                     guard checkValue(node, element, first: next, &c, &stack) == true else { return false }
                 }
                 if c.sees(UInt8(ascii: ","), opener) { c.advance(1); next = opener; continue }
@@ -512,39 +519,115 @@ extension FlatDecodePlan {
         return true
     }
 
-    /// At `{` of an entry of a list no rule reads whose record is `flat`: whether the entry has the
-    /// common shape (every field in the schema's order, none null, no whitespace) and is valid,
-    /// having moved past it. Each key comes with the byte before it and each value is one of a
-    /// few kinds, so the entry is matched word by word, without the search for each field's slot
-    /// and the bookkeeping of `checkRecord`. False, with the cursor where it was, for anything
-    /// else: `checkRecord` then reads the entry and decides.
-    @inline(always)
-    private func checkCompactEntry(_ plan: Record, _ c: inout FastCursor) -> Bool {
-        let start = c.index
-        let fields = fields + Int(plan.firstField), keys = entryKeys + Int(plan.firstField)
-        for slot in 0..<Int(plan.fieldCount) {
-            let key = keys[slot]
-            guard c.sees(key, at: c.index, in: text) else { c.index = start; return false }
-            c.advance(Int(key.length))
-            let node = fields[slot].node
-            switch node.kind {
+    /// At `{` (`start`) of an entry of a list no rule reads whose record is `flat`, with `steps`
+    /// its `entrySteps` and `tails` its `EntryTails`: checks the entries in the common shape from there on, as long as a
+    /// comma and the next entry's `{` follow each, with the position in a register rather than
+    /// in the cursor. `end`: after the last entry checked, or (`atEntry`) at the `{` of the first
+    /// that is not in the common shape, which `checkRecord` then reads and decides.
+    @inline(never)
+    private func compactEntries(_ steps: UnsafePointer<EntryStep>, _ tails: EntryTails, _ bytes: UnsafePointer<UInt8>,
+                                _ count: Int, from start: Int) -> (end: Int, atEntry: Bool) {
+        var start = start
+        while let end = compactEntryEnd(steps, tails, bytes, count, from: start) {
+            guard count &- end >= 2, bytes[end] == UInt8(ascii: ","), bytes[end &+ 1] == UInt8(ascii: "{") else { return (end, false) }
+            start = end &+ 1
+        }
+        return (start, true)
+    }
+
+    /// At `{` (`start`) of an entry of a list no rule reads whose record is `flat`, with `steps`
+    /// its `entrySteps`: the index after the entry when it has the common shape (every field in
+    /// the schema's order, none null, no whitespace) and is valid. Each key comes with the byte
+    /// before it and each value is one of a few kinds, so the entry is matched word by word,
+    /// without the search for each field's slot and the bookkeeping of `checkRecord`. Nil for
+    /// anything else: `checkRecord` then reads the entry and decides.
+    @inline(__always)
+    private func compactEntryEnd(_ steps: UnsafePointer<EntryStep>, _ tails: EntryTails, _ bytes: UnsafePointer<UInt8>,
+                                 _ count: Int, from start: Int) -> Int? {
+        @inline(__always) func word(_ i: Int) -> UInt64 {
+            UInt64(littleEndian: UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self))
+        }
+        /// Whether the bytes from `i` on begin with `p`: its last word first (the names of an
+        /// enumeration's field begin alike, with the key), then its first and those between.
+        @inline(__always) func begins(_ i: Int, with p: Pattern) -> Bool {
+            let n = Int(p.length), available = count &- i
+            guard available >= 8, available >= n else { return false }
+            if n > 8 { guard word(i &+ n &- 8) == p.tail else { return false } }
+            guard word(i) & p.mask == p.head else { return false }
+            var k = 8
+            while k < n &- 8 {
+                guard word(i &+ k) == UInt64(littleEndian: UnsafeRawPointer(text + Int(p.start) + k).loadUnaligned(as: UInt64.self))
+                else { return false }
+                k &+= 8
+            }
+            return true
+        }
+        var i = start
+        for s in 0..<Int(tails.firstStep) {
+            let step = steps[s]
+            switch step.kind {
             case .date:
-                // `"YYYY-MM-DD"`: 12 bytes with both quotes.
-                guard c.remaining >= 12, c.bytes[c.index] == quote, c.bytes[c.index &+ 11] == quote,
-                      CalendarDate.isValid(isoBytes: UnsafeBufferPointer(start: c.bytes + c.index + 1, count: 10))
-                else { c.index = start; return false }
-                c.advance(12)
+                // The key with the opening quote, then `YYYY-MM-DD"`.
+                guard begins(i, with: step.key) else { return nil }
+                i &+= Int(step.key.length)
+                guard count &- i >= 11, bytes[i &+ 10] == quote,
+                      CalendarDate.isValid(isoBytes: UnsafeBufferPointer(start: bytes + i, count: 10)) else { return nil }
+                i &+= 11
             case .enumeration:
-                guard c.remaining >= 1, c.bytes[c.index] == quote, enumCase(node.sub, &c) != nil else { c.index = start; return false }
+                // The key, a name and its closing quote, compared with the names that start with the same byte.
+                let first = i &+ Int(step.key.length)
+                guard first < count else { return nil }
+                var candidates = enumBuckets[Int(step.buckets) &+ Int(bytes[first] & 31)], length = 0
+                let names = entryNames + Int(step.names)
+                while candidates != 0 {
+                    let name = names[candidates.trailingZeroBitCount]
+                    candidates &= candidates &- 1
+                    if begins(i, with: name) { length = Int(name.length); break }
+                }
+                guard length > 0 else { return nil }
+                i &+= length
             case .bool:
-                guard c.consume("true") || c.consume("false") else { c.index = start; return false }
+                // The key, then `true` or `false`, whose first four bytes are told apart as a word.
+                guard begins(i, with: step.key) else { return nil }
+                i &+= Int(step.key.length)
+                let available = count &- i
+                let four = available >= 4 ? UInt32(littleEndian: UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt32.self)) : 0
+                if four == 0x6575_7274 {
+                    i &+= 4
+                } else if four == 0x736C_6166, available >= 5, bytes[i &+ 4] == UInt8(ascii: "e") {
+                    i &+= 5
+                } else {
+                    return nil
+                }
             default:
-                c.index = start; return false
+                return nil
             }
         }
-        guard c.remaining >= 1, c.bytes[c.index] == UInt8(ascii: "}") else { c.index = start; return false }
-        c.advance(1)
-        return true
+        guard tails.hashedWords > 0 else {
+            guard i < count, bytes[i] == UInt8(ascii: "}") else { return nil }
+            return i &+ 1
+        }
+        // The rest, compared with the tails of its bucket: each from its last word on, which
+        // tells apart those that differ only in their last field.
+        guard count &- i >= 8 &* Int(tails.hashedWords) else { return nil }
+        let bucket = Int(tails.firstBucket) &+ Self.tailBucket(bytes + i, words: Int(tails.hashedWords), bits: Int(tails.bucketBits))
+        var t = Int(tailBuckets[bucket])
+        let last = Int(tailBuckets[bucket &+ 1])
+        while t < last {
+            let tail = entryTails[t], n = Int(tail.length)
+            t &+= 1
+            guard count &- i >= n, word(i &+ n &- 8) == tail.tail else { continue }
+            var k = 0, same = true
+            while k < n &- 8 {
+                if word(i &+ k) != UInt64(littleEndian: UnsafeRawPointer(text + Int(tail.start) + k).loadUnaligned(as: UInt64.self)) {
+                    same = false
+                    break
+                }
+                k &+= 8
+            }
+            if same { return i &+ n }
+        }
+        return nil
     }
 
     /// At `{` of a record inside a list no rule reads: whether it is valid, having moved past it.

@@ -78,6 +78,9 @@ public struct Instruction: Sendable {
         case not, negate
         case and, or
         case compare(CheckedExpr.Comparison)
+        /// `compare` of two dates (`fm.beginn <= stichtag`): the evaluator compares their day
+        /// numbers without making a `Value` of either side
+        case compareDates(CheckedExpr.Comparison)
         case arithmetic(CheckedExpr.Arithmetic)
         /// the date `a` plus (`adding`) or minus the duration `b`
         case shiftDate(adding: Bool)

@@ -101,7 +101,10 @@ struct ProgramCompiler {
         case .negate(let x): instruction = Instruction(.negate, compile(x))
         case .and(let x, let y): instruction = Instruction(.and, compile(x), compile(y))
         case .or(let x, let y): instruction = Instruction(.or, compile(x), compile(y))
-        case .compare(let op, let x, let y): instruction = Instruction(.compare(op), compile(x), compile(y))
+        case .compare(let op, let x, let y):
+            // Most of a deadline policy's comparisons are of dates.
+            let dates = x.type.base == .date && y.type.base == .date
+            instruction = Instruction(dates ? .compareDates(op) : .compare(op), compile(x), compile(y))
         case .arithmetic(let op, let x, let y): instruction = Instruction(.arithmetic(op), compile(x), compile(y))
         case .shiftDate(let x, let y, let sign): instruction = Instruction(.shiftDate(adding: sign > 0), compile(x), compile(y))
         case .otherwise(let x, let y): instruction = Instruction(.otherwise, compile(x), compile(y))

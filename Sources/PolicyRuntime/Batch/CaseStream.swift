@@ -119,7 +119,6 @@ public struct CaseStream: Sendable {
             return
         }
         var evaluator = workspace.evaluator.take()!
-        defer { workspace.evaluator = evaluator }
         let stichtag = evaluator.stichtag
         // What `checker.check` and `FindingsWriter.appendJSON` would do, without a `Finding` per
         // finding in between (the same decisions: `decide`, and the same message text).
@@ -127,8 +126,8 @@ public struct CaseStream: Sendable {
         if !workspace.fired.isEmpty { workspace.fired.removeAll(keepingCapacity: true) }
         let messages = workspace.messages
         messages.removeAll()
+        var noTrace: [String]? = nil
         for r in lineWriter.codes.indices {
-            var noTrace: [String]? = nil
             guard let verdict = checker.decide(lineWriter.codes[r], &evaluator, horizon: options.horizonDays, trace: &noTrace) else { continue }
             let start = messages.count
             checker.appendEscapedMessage(verdict.message, &evaluator, lineWriter.messageTexts, to: messages)
@@ -138,6 +137,8 @@ public struct CaseStream: Sendable {
         statistics.cases += 1
         lineWriter.sort(&workspace.fired)
         if countsCaseload { accumulate(&evaluator, &tally) }
+        // Moved back, not copied (a `defer` made the optimiser copy the whole evaluator per case).
+        workspace.evaluator = consume evaluator
         lineWriter.appendCaseLine(caseID: caseID, stichtag: stichtag, fired: workspace.fired, messages: messages, to: out)
     }
 

@@ -83,6 +83,32 @@ final class ConditionEvaluationTests: XCTestCase {
                        ["t.bis bis 2025-03-01", "t.nicht_vor nicht vor"])
     }
 
+    /// `x in {a, b}` of enum names is a bit mask: members, non-members and an absent value (which
+    /// is unknown, so it counts neither in `count … where x in …` nor in `… where not (x in …)`).
+    func testMembershipInASetOfEnumNames() throws {
+        let loaded = try TestPolicies.compile("""
+        policy probe extends ba
+          title "Probe"
+          citation "Probe"
+        define drin = count b in handlungsbedarfe where b.schluesselgruppe in {leistungsfaehigkeit, rahmenbedingungen}
+        define draussen = count b in handlungsbedarfe where not (b.schluesselgruppe in {leistungsfaehigkeit, rahmenbedingungen})
+        define ohne_letzten = count b in handlungsbedarfe where b.schluesselgruppe in {qualifikation, leistungsfaehigkeit, motivation, rahmenbedingungen}
+        rule t.zahlen "z" cites "1" info when drin >= 0 message "{drin} {draussen} {ohne_letzten}"
+        """)
+        let policy = try XCTUnwrap(loaded.policy, DiagnosticRenderer().render(loaded.diagnostics))
+        let drin = try XCTUnwrap(policy.values.first { $0.name == "drin" })
+        guard case .listOperation(_, _, _, let condition?, _) = drin.expression.kind,
+              case .inEnumSet = policy.program.instructions[Int(condition.instruction)].op else {
+            return XCTFail("membership in a set of enum names is not compiled as a mask")
+        }
+        let bedarfe = [#"{"schluesselgruppe":"leistungsfaehigkeit"}"#, #"{"schluesselgruppe":"motivation"}"#,
+                       #"{"bezeichnung":"ohne Gruppe"}"#, #"{"schluesselgruppe":"rahmenbedingungen"}"#,
+                       #"{"schluesselgruppe":"arbeitsmarkt"}"#].joined(separator: ",")
+        let person = #""person":{"geburtsdatum":"2001-03-01","rechtskreis":"SGB2"}"#
+        let r = try TestPolicies.check(#"{"id":"A","stichtag":"2025-03-01",\#(person),"handlungsbedarfe":[\#(bedarfe)]}"#, policy)
+        XCTAssertEqual(r.findings.first { $0.rule == "t.zahlen" }?.message, "2 2 3")
+    }
+
     static func typed(_ e: CheckedExpr, _ ev: inout Evaluator) -> Value {
         if e.type.base == .date { return ev.date(e.instruction).map(Value.date) ?? .absent }
         return ev.truth(e.instruction).map(Value.bool) ?? .absent

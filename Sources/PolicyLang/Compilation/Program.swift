@@ -87,6 +87,10 @@ public struct Instruction: Sendable {
         case otherwise
         case isTest(IsTest)
         case member
+        /// `member` of a set of enum names (`b.schluesselgruppe in {leistungsfaehigkeit, …}`,
+        /// run for every entry of a list): the names as bits, 0–31 in `c`, 32–63 in `d`, instead
+        /// of a search of the set's `Value`s; `a` the value, `b` the set's constant
+        case inEnumSet
         case inRange
         /// elements in `Program.operands[a ..< a + b]`
         case setLiteral

@@ -129,7 +129,7 @@ public struct RecordValue: @unchecked Sendable {
 
     /// Where field `slot` lies: a caller that only asks which case a field holds reads it in
     /// place, without copying (and so retaining and releasing) its `Value`.
-    @inlinable
+    @inlinable @inline(__always)
     public func address(of slot: Int) -> UnsafePointer<Value> {
         precondition(slot >= 0 && slot < count, "field slot out of range")
         return UnsafePointer(base + slot)

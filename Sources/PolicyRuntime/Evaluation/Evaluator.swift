@@ -153,7 +153,7 @@ struct Evaluator {
             return .absent
         case .local: return locals[Int(i.a)]
         case .value: return value(Int(i.a))
-        case .not, .and, .or, .compare, .compareDates, .isTest:
+        case .not, .and, .or, .compare, .compareDates, .isTest, .inEnumSet:
             return innerTruth(index).map(Value.bool) ?? .absent
         case .negate:
             switch operand(i.a) {
@@ -308,6 +308,11 @@ struct Evaluator {
         case .compare(let op):
             guard let order = Evaluator.compare(operand(i.a), operand(i.b)) else { return nil }
             return Evaluator.holds(op, order)
+        case .inEnumSet:
+            // An absent value is in no set and outside none: unknown.
+            guard case .enumCase(let k) = operand(i.a) else { return nil }
+            let names = UInt64(UInt32(bitPattern: i.c)) | UInt64(UInt32(bitPattern: i.d)) << 32
+            return names >> k & 1 == 1
         case .isTest(let test):
             switch test {
             case .isTrue: return truth(i.a) == true
@@ -385,6 +390,15 @@ struct Evaluator {
                 amount = computed
             }
             return amount.added(to: d, sign: adding ? 1 : -1)
+        case .field:
+            // `letzte_eingliederungsvereinbarung.datum`, the definition not yet computed
+            let base = code[Int(i.a)]
+            if case .value = base.op {
+                if case .record(let r) = value(Int(base.a)), case .date(let d) = r[Int(i.b)] { return d }
+                return nil
+            }
+            if case .date(let d) = run(index) { return d }
+            return nil
         case .otherwise:
             // Both sides are dates (or absent): the first that is not absent.
             return date(i.a) ?? date(i.b)
@@ -426,7 +440,7 @@ struct Evaluator {
         for element in elements {
             locals[binder] = element
             // An element whose condition is unknown does not count.
-            if condition >= 0, operand(condition) != .bool(true) {
+            if condition >= 0, truth(condition) != true {
                 if op == .all { return .bool(false) }
                 continue
             }

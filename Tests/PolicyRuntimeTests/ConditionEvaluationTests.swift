@@ -25,10 +25,11 @@ final class ConditionEvaluationTests: XCTestCase {
                 var typedFirst = Evaluator(policy: policy, root: decoded.root, stichtag: stichtag)
                 var runFirst = Evaluator(policy: policy, root: decoded.root, stichtag: stichtag)
                 for e in expressions {
-                    let typed = Self.typed(e, &typedFirst)
-                    XCTAssertEqual(typed, Self.general(e, &typedFirst), "\(name) \(caseName): `\(e.sourceText)`")
-                    let general = Self.general(e, &runFirst)
-                    XCTAssertEqual(Self.typed(e, &runFirst), general, "\(name) \(caseName): `\(e.sourceText)` (definitions known)")
+                    // The definitions `truth` and `date` compute and remember are those `run` would.
+                    let typed = Self.typed(e, &typedFirst), general = Self.general(e, &runFirst)
+                    XCTAssertEqual(typed, general, "\(name) \(caseName): `\(e.sourceText)`")
+                    XCTAssertEqual(Self.general(e, &typedFirst), general, "\(name) \(caseName): `\(e.sourceText)` (after truth/date)")
+                    XCTAssertEqual(Self.typed(e, &runFirst), general, "\(name) \(caseName): `\(e.sourceText)` (after run)")
                     compared += 1
                 }
             }

@@ -152,7 +152,7 @@ public struct CaseStream: Sendable {
         for (k, condition) in accumulators.enumerated() {
             if condition < 0 {
                 tally.increment(counts + 1 + k)
-            } else if case .bool(true) = ev.run(condition) {
+            } else if ev.truth(condition) == true {
                 tally.increment(counts + 1 + k)
             }
         }

@@ -157,6 +157,11 @@ public struct CaseChecker: Sendable {
                     out.append(escaped[part.text])
                     continue
                 }
+                // `{faellig}`: the outcome's due date without a call or a `Value` (none is written as `run` gives it).
+                if part.readsDue, let d = ev.due {
+                    out.append(date: d)
+                    continue
+                }
                 switch ev.run(part.instruction) {
                 case .date(let d): out.append(date: d)
                 case .string(let s): out.appendEscaped(s)
@@ -201,6 +206,7 @@ struct EscapedMessageTexts: Sendable {
     struct Part {
         let text: Range<Int>
         let instruction: Int32
+        var readsDue = false
     }
 
     /// In `Program.messageParts` order.
@@ -221,6 +227,7 @@ struct EscapedMessageTexts: Sendable {
             case .value(let instruction, let type):
                 let code = program.instructions[Int(instruction)]
                 if case .constant = code.op { return escaped(Array(ValueFormatter.text(program.constants[Int(code.a)], type).utf8)) }
+                if case .due = code.op { return Part(text: 0..<0, instruction: instruction, readsDue: true) }
                 return Part(text: 0..<0, instruction: instruction)
             }
         }

@@ -51,7 +51,14 @@ struct Evaluator {
     /// The policy's value `i` (a parameter or definition), once per case.
     mutating func value(_ i: Int) -> Value {
         if let v = memo[i] { return v }
-        let v = run(policy.program.valueEntries[i])
+        let entry = code[Int(policy.program.valueEntries[i])]
+        let v: Value
+        // `letzte_… = latest p in … by p.datum`, the commonest definition, without a call of `run`.
+        if case .entryByField(let op) = entry.op {
+            v = self.entry(op, of: entry.a, byDateIn: Int(entry.b))
+        } else {
+            v = run(policy.program.valueEntries[i])
+        }
         memo.remember(v, at: i)
         return v
     }
@@ -321,7 +328,23 @@ struct Evaluator {
             case .present: return !operand(i.a).isAbsent
             }
         case .value:
-            if case .bool(let b) = value(Int(i.a)) { return b }
+            // A condition defined once (`in_betreuung`), decided here the first time it is asked
+            // for and remembered as the `Value` that `run` would have given.
+            let k = Int(i.a)
+            guard !memo.isCurrent(k) else { return truth(index) }
+            let b = innerTruth(policy.program.valueEntries[k])
+            memo.remember(b.map(Value.bool) ?? .absent, at: k)
+            return b
+        case .caseValue:
+            // `c.in_betreuung` in a caseload rule's accumulator: the case's own definition,
+            // nearly always already computed for its rules.
+            guard case .record(let r) = operand(i.a), r === root else { return nil }
+            let k = Int(i.b)
+            if memo.isCurrent(k) {
+                if case .bool(let b) = memo.values[k] { return b }
+                return nil
+            }
+            if case .bool(let b) = value(k) { return b }
             return nil
         default:
             if case .bool(let b) = run(index) { return b }
@@ -409,8 +432,12 @@ struct Evaluator {
             case nil: return nil
             }
         case .value:
-            if case .date(let d) = value(Int(i.a)) { return d }
-            return nil
+            // A date defined once (`clearing_ende`), as for a condition in `innerTruth`.
+            let k = Int(i.a)
+            guard !memo.isCurrent(k) else { return date(index) }
+            let d = innerDate(policy.program.valueEntries[k])
+            memo.remember(d.map(Value.date) ?? .absent, at: k)
+            return d
         case .due:
             return due
         default:

@@ -78,12 +78,19 @@ public struct Instruction: Sendable {
         case not, negate
         case and, or
         case compare(CheckedExpr.Comparison)
+        /// `compare` of two dates (`fm.beginn <= stichtag`): the evaluator compares their day
+        /// numbers without making a `Value` of either side
+        case compareDates(CheckedExpr.Comparison)
         case arithmetic(CheckedExpr.Arithmetic)
         /// the date `a` plus (`adding`) or minus the duration `b`
         case shiftDate(adding: Bool)
         case otherwise
         case isTest(IsTest)
         case member
+        /// `member` of a set of enum names (`b.schluesselgruppe in {leistungsfaehigkeit, …}`,
+        /// run for every entry of a list): the names as bits, 0–31 in `c`, 32–63 in `d`, instead
+        /// of a search of the set's `Value`s; `a` the value, `b` the set's constant
+        case inEnumSet
         case inRange
         /// elements in `Program.operands[a ..< a + b]`
         case setLiteral

@@ -73,6 +73,18 @@ struct ProgramCompiler {
         }
     }
 
+    /// The set that instruction `i` gives as bits (enum name `k` is bit `k`), when it is a
+    /// constant set of enum names of which there are at most 64.
+    private func enumNames(_ i: Int32) -> UInt64? {
+        guard case .constant = instructions[Int(i)].op, case .set(let elements) = constants[Int(instructions[Int(i)].a)] else { return nil }
+        var names: UInt64 = 0
+        for element in elements {
+            guard case .enumCase(let k) = element, k >= 0, k < 64 else { return nil }
+            names |= 1 << UInt64(k)
+        }
+        return names
+    }
+
     private mutating func compile(_ e: CheckedExpr) -> Int32 {
         // A checked expression belongs to one policy, and the same node can be reached twice
         // (a rule's expressions list a condition that is also part of another).
@@ -101,12 +113,22 @@ struct ProgramCompiler {
         case .negate(let x): instruction = Instruction(.negate, compile(x))
         case .and(let x, let y): instruction = Instruction(.and, compile(x), compile(y))
         case .or(let x, let y): instruction = Instruction(.or, compile(x), compile(y))
-        case .compare(let op, let x, let y): instruction = Instruction(.compare(op), compile(x), compile(y))
+        case .compare(let op, let x, let y):
+            // Most of a deadline policy's comparisons are of dates.
+            let dates = x.type.base == .date && y.type.base == .date
+            instruction = Instruction(dates ? .compareDates(op) : .compare(op), compile(x), compile(y))
         case .arithmetic(let op, let x, let y): instruction = Instruction(.arithmetic(op), compile(x), compile(y))
         case .shiftDate(let x, let y, let sign): instruction = Instruction(.shiftDate(adding: sign > 0), compile(x), compile(y))
         case .otherwise(let x, let y): instruction = Instruction(.otherwise, compile(x), compile(y))
         case .isTest(let x, let test): instruction = Instruction(.isTest(test), compile(x))
-        case .member(let x, let set): instruction = Instruction(.member, compile(x), compile(set))
+        case .member(let x, let set):
+            let value = compile(x), elements = compile(set)
+            if let names = enumNames(elements) {
+                instruction = Instruction(.inEnumSet, value, elements, Int32(truncatingIfNeeded: names),
+                                          Int32(truncatingIfNeeded: names >> 32))
+            } else {
+                instruction = Instruction(.member, value, elements)
+            }
         case .inRange(let x, let lo, let hi): instruction = Instruction(.inRange, compile(x), compile(lo), compile(hi))
         case .setLiteral(let elements):
             let compiled = elements.map { compile($0) }

@@ -127,6 +127,14 @@ public struct RecordValue: @unchecked Sendable {
         return base[slot]
     }
 
+    /// Where field `slot` lies: a caller that only asks which case a field holds reads it in
+    /// place, without copying (and so retaining and releasing) its `Value`.
+    @inlinable @inline(__always)
+    public func address(of slot: Int) -> UnsafePointer<Value> {
+        precondition(slot >= 0 && slot < count, "field slot out of range")
+        return UnsafePointer(base + slot)
+    }
+
     /// The fields as an array: a copy of them all, so read one field with the subscript.
     public var fields: [Value] { Array(UnsafeBufferPointer(start: base, count: count)) }
 

@@ -120,7 +120,6 @@ public struct CaseStream: Sendable {
             return
         }
         var evaluator = workspace.evaluator.take()!
-        defer { workspace.evaluator = evaluator }
         let stichtag = evaluator.stichtag
         // What `checker.check` and `FindingsWriter.appendJSON` would do, without a `Finding` per
         // finding in between (the same decisions: `decide`, and the same message text).
@@ -128,8 +127,8 @@ public struct CaseStream: Sendable {
         if !workspace.fired.isEmpty { workspace.fired.removeAll(keepingCapacity: true) }
         let messages = workspace.messages
         messages.removeAll()
+        var noTrace: [String]? = nil
         for r in lineWriter.codes.indices {
-            var noTrace: [String]? = nil
             guard let verdict = checker.decide(lineWriter.codes[r], &evaluator, horizon: options.horizonDays, trace: &noTrace) else { continue }
             let start = messages.count
             checker.appendEscapedMessage(verdict.message, &evaluator, lineWriter.messageTexts, to: messages)
@@ -139,6 +138,8 @@ public struct CaseStream: Sendable {
         statistics.cases += 1
         lineWriter.sort(&workspace.fired)
         if countsCaseload { accumulate(&evaluator, &tally) }
+        // Moved back, not copied (a `defer` made the optimiser copy the whole evaluator per case).
+        workspace.evaluator = consume evaluator
         lineWriter.appendCaseLine(caseID: caseID, stichtag: stichtag, fired: workspace.fired, messages: messages, to: out)
     }
 
@@ -152,7 +153,7 @@ public struct CaseStream: Sendable {
         for (k, condition) in accumulators.enumerated() {
             if condition < 0 {
                 tally.increment(counts + 1 + k)
-            } else if case .bool(true) = ev.run(condition) {
+            } else if ev.truth(condition) == true {
                 tally.increment(counts + 1 + k)
             }
         }

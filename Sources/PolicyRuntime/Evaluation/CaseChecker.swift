@@ -66,35 +66,37 @@ public struct CaseChecker: Sendable {
     /// Which outcome of the rule compiled as `code` applies to the case, if any. The checked
     /// `rule` is read only to explain (`trace`), so a caseload passes none. Leaves the outcome's
     /// due date in `ev.due`, where the message's `{due}` reads it.
+    /// Inlined into the caseload's loop, which calls it for every rule of every case.
+    @inline(always)
     func decide(_ code: RuleCode, _ ev: inout Evaluator, horizon: Int, trace: inout [String]?, explaining rule: CheckedRule? = nil) -> Verdict? {
         ev.due = nil
         if code.guardCondition >= 0 {
-            let v = ev.run(code.guardCondition)
+            let v = ev.truth(code.guardCondition)
             if trace != nil, let g = rule?.guardCondition {
-                trace!.append("when \(describe(g, &ev)) → \(ValueFormatter.explain(v, .bool))")
+                trace!.append("when \(describe(g, &ev)) → \(ValueFormatter.explain(v.map(Value.bool) ?? .absent, .bool))")
             }
-            guard case .bool(true) = v else { return nil }
+            guard v == true else { return nil }
         }
         let outcomes = policy.program.outcomes
         for k in 0..<Int(code.outcomeCount) {
             let outcome = outcomes[Int(code.firstOutcome) + k]
             if !outcome.isDeadline {
                 if outcome.condition >= 0 {
-                    let v = ev.run(outcome.condition)
+                    let v = ev.truth(outcome.condition)
                     if trace != nil, let rule, case .finding(let severity, let condition?, _, _, _) = rule.outcomes[k] {
-                        trace!.append("\(label(severity)) when \(describe(condition, &ev)) → \(ValueFormatter.explain(v, .bool))")
+                        trace!.append("\(label(severity)) when \(describe(condition, &ev)) → \(ValueFormatter.explain(v.map(Value.bool) ?? .absent, .bool))")
                     }
-                    guard case .bool(true) = v else { continue }
+                    guard v == true else { continue }
                 }
                 var due: CalendarDate?
-                if outcome.due >= 0, case .date(let d) = ev.run(outcome.due) {
+                if outcome.due >= 0, let d = ev.date(outcome.due) {
                     due = d
                     if trace != nil { trace!.append("due \(dueText(rule, k)) = \(d)") }
                 }
                 ev.due = due
                 return verdict(outcome.first, due, &ev)
             }
-            guard case .date(let due) = ev.run(outcome.due) else {
+            guard let due = ev.date(outcome.due) else {
                 if trace != nil { trace!.append("deadline \(dueText(rule, k)): no date") }
                 if let missing = outcome.missing { return verdict(missing, nil, &ev) }
                 continue
@@ -155,6 +157,11 @@ public struct CaseChecker: Sendable {
                     out.append(escaped[part.text])
                     continue
                 }
+                // `{faellig}`: the outcome's due date without a call or a `Value` (none is written as `run` gives it).
+                if part.readsDue, let d = ev.due {
+                    out.append(date: d)
+                    continue
+                }
                 switch ev.run(part.instruction) {
                 case .date(let d): out.append(date: d)
                 case .string(let s): out.appendEscaped(s)
@@ -199,6 +206,7 @@ struct EscapedMessageTexts: Sendable {
     struct Part {
         let text: Range<Int>
         let instruction: Int32
+        var readsDue = false
     }
 
     /// In `Program.messageParts` order.
@@ -219,6 +227,7 @@ struct EscapedMessageTexts: Sendable {
             case .value(let instruction, let type):
                 let code = program.instructions[Int(instruction)]
                 if case .constant = code.op { return escaped(Array(ValueFormatter.text(program.constants[Int(code.a)], type).utf8)) }
+                if case .due = code.op { return Part(text: 0..<0, instruction: instruction, readsDue: true) }
                 return Part(text: 0..<0, instruction: instruction)
             }
         }

@@ -51,7 +51,14 @@ struct Evaluator {
     /// The policy's value `i` (a parameter or definition), once per case.
     mutating func value(_ i: Int) -> Value {
         if let v = memo[i] { return v }
-        let v = run(policy.program.valueEntries[i])
+        let entry = code[Int(policy.program.valueEntries[i])]
+        let v: Value
+        // `letzte_… = latest p in … by p.datum`, the commonest definition, without a call of `run`.
+        if case .entryByField(let op) = entry.op {
+            v = self.entry(op, of: entry.a, byDateIn: Int(entry.b))
+        } else {
+            v = run(policy.program.valueEntries[i])
+        }
         memo.remember(v, at: i)
         return v
     }
@@ -59,22 +66,26 @@ struct Evaluator {
     /// One value per parameter or definition, valid when stamped with the current generation:
     /// forgetting them all for the next case is one increment, not a pass over the values.
     private final class Memo {
-        private let values: UnsafeMutablePointer<Value>
+        /// Read in place (`isCurrent` first) where only a bool or a date is wanted: no copy of the `Value`.
+        let values: UnsafeMutablePointer<Value>
         private let stamps: UnsafeMutablePointer<UInt32>
         private let count: Int
         // Unchecked: an evaluator, and so its memo, is used by one thread at a time.
         @exclusivity(unchecked) private var generation: UInt32 = 1
 
+        /// An absent value after the last, for `leaf` to point at.
+        var absent: UnsafePointer<Value> { UnsafePointer(values + count) }
+
         init(count: Int) {
             self.count = count
-            values = .allocate(capacity: max(count, 1))
-            values.initialize(repeating: .absent, count: count)
+            values = .allocate(capacity: count + 1)
+            values.initialize(repeating: .absent, count: count + 1)
             stamps = .allocate(capacity: max(count, 1))
             stamps.initialize(repeating: 0, count: count)
         }
 
         deinit {
-            values.deinitialize(count: count)
+            values.deinitialize(count: count + 1)
             values.deallocate()
             stamps.deallocate()
         }
@@ -82,6 +93,9 @@ struct Evaluator {
         /// Value `i`, if computed for the current case.
         @inline(__always)
         subscript(i: Int) -> Value? { stamps[i] == generation ? values[i] : nil }
+
+        @inline(__always)
+        func isCurrent(_ i: Int) -> Bool { stamps[i] == generation }
 
         @inline(__always)
         func remember(_ value: Value, at i: Int) {
@@ -146,56 +160,21 @@ struct Evaluator {
             return .absent
         case .local: return locals[Int(i.a)]
         case .value: return value(Int(i.a))
-        case .not:
-            if case .bool(let b) = operand(i.a) { return .bool(!b) }
-            return .absent
+        case .not, .and, .or, .compare, .compareDates, .isTest, .inEnumSet:
+            return innerTruth(index).map(Value.bool) ?? .absent
         case .negate:
             switch operand(i.a) {
             case .integer(let n): return n == Int.min ? .absent : .integer(-n)
             case .decimal(let d): return .decimal(d.negated())
             default: return .absent
             }
-        case .and:
-            let x = operand(i.a)
-            if case .bool(false) = x { return .bool(false) }
-            let y = operand(i.b)
-            if case .bool(false) = y { return .bool(false) }
-            if case .bool(true) = x, case .bool(true) = y { return .bool(true) }
-            return .absent
-        case .or:
-            let x = operand(i.a)
-            if case .bool(true) = x { return .bool(true) }
-            let y = operand(i.b)
-            if case .bool(true) = y { return .bool(true) }
-            if case .bool(false) = x, case .bool(false) = y { return .bool(false) }
-            return .absent
-        case .compare(let op):
-            let x = operand(i.a), y = operand(i.b)
-            guard let order = Evaluator.compare(x, y) else { return .absent }
-            switch op {
-            case .equal: return .bool(order == 0)
-            case .notEqual: return .bool(order != 0)
-            case .less: return .bool(order < 0)
-            case .lessEqual: return .bool(order <= 0)
-            case .greater: return .bool(order > 0)
-            case .greaterEqual: return .bool(order >= 0)
-            }
         case .arithmetic(let op):
             return Evaluator.arithmetic(op, operand(i.a), operand(i.b))
-        case .shiftDate(let adding):
-            guard case .date(let d) = operand(i.a), case .duration(let span) = operand(i.b) else { return .absent }
-            return span.added(to: d, sign: adding ? 1 : -1).map(Value.date) ?? .absent
+        case .shiftDate:
+            return innerDate(index).map(Value.date) ?? .absent
         case .otherwise:
             let x = operand(i.a)
             return x.isAbsent ? operand(i.b) : x
-        case .isTest(let test):
-            let x = operand(i.a)
-            switch test {
-            case .isTrue: if case .bool(true) = x { return .bool(true) }; return .bool(false)
-            case .isFalse: if case .bool(false) = x { return .bool(true) }; return .bool(false)
-            case .absent: return .bool(x.isAbsent)
-            case .present: return .bool(!x.isAbsent)
-            }
         case .member:
             let x = operand(i.a)
             if x.isAbsent { return .absent }
@@ -234,6 +213,239 @@ struct Evaluator {
         }
     }
 
+    // MARK: Conditions and dates without a `Value`
+
+    /// What instruction `index` gives as a condition: its bool, or nil when it is absent. A rule's
+    /// guard and conditions and the logic inside them are decided here (and dates in `date`)
+    /// rather than in `run`: a bool or a date comes back in a register, where a `Value` is
+    /// returned through memory and copied and destroyed by the runtime's outlined functions,
+    /// and a definition already computed is read without a call.
+    @inline(always)
+    mutating func truth(_ index: Int32) -> Bool? {
+        let i = code[Int(index)]
+        switch i.op {
+        case .isTest(let test):
+            // `fm.tl_ruecksprache ist fehlend`, `arbeitsaufnahme_seit_ende ist wahr`
+            guard let x = leaf(i.a) else { break }
+            return Evaluator.holds(test, x)
+        case .compareDates(let op):
+            // `fm.beginn <= stichtag`
+            let x = leafDate(i.a), y = leafDate(i.b)
+            guard x.isLeaf, y.isLeaf else { break }
+            guard let a = x.date, let b = y.date else { return nil }
+            return Evaluator.holds(op, a < b ? -1 : (a == b ? 0 : 1))
+        case .not:
+            guard let x = leaf(i.a) else { break }
+            if case .bool(let b) = x.pointee { return !b }
+            return nil
+        default:
+            guard let x = leaf(index) else { break }
+            if case .bool(let b) = x.pointee { return b }
+            return nil
+        }
+        return innerTruth(index)
+    }
+
+    /// Where the value of a leaf instruction lies (a field of the case, of a record the case
+    /// holds or of a definition already computed, a definition already computed, a constant),
+    /// or nil when it has to be computed. Read in place, a leaf costs no call and no copy.
+    @inline(always)
+    private func leaf(_ index: Int32) -> UnsafePointer<Value>? {
+        let i = code[Int(index)]
+        switch i.op {
+        case .constant: return UnsafePointer(constants + Int(i.a))
+        case .rootField where i.a >= 0: return root.address(of: Int(i.a))
+        case .value where memo.isCurrent(Int(i.a)): return UnsafePointer(memo.values + Int(i.a))
+        case .field:
+            let base = code[Int(i.a)]
+            let record: UnsafePointer<Value>
+            switch base.op {
+            case .rootField where base.a >= 0: record = root.address(of: Int(base.a))
+            case .value where memo.isCurrent(Int(base.a)): record = UnsafePointer(memo.values + Int(base.a))
+            default: return nil
+            }
+            // A field of an absent record (an episode the case does not have) is absent.
+            if case .record(let r) = record.pointee { return r.address(of: Int(i.b)) }
+            return memo.absent
+        default: return nil
+        }
+    }
+
+    /// `leaf` for a date, and the Stichtag, which is not stored as a `Value`.
+    @inline(always)
+    private func leafDate(_ index: Int32) -> (isLeaf: Bool, date: CalendarDate?) {
+        if case .stichtag = code[Int(index)].op { return (true, stichtag) }
+        guard let x = leaf(index) else { return (false, nil) }
+        if case .date(let d) = x.pointee { return (true, d) }
+        return (true, nil)
+    }
+
+    @inline(always)
+    private static func holds(_ test: IsTest, _ x: UnsafePointer<Value>) -> Bool {
+        switch test {
+        case .isTrue: if case .bool(true) = x.pointee { return true }; return false
+        case .isFalse: if case .bool(false) = x.pointee { return true }; return false
+        case .absent: if case .absent = x.pointee { return true }; return false
+        case .present: if case .absent = x.pointee { return false }; return true
+        }
+    }
+
+    /// `truth` of an instruction that is not a definition already computed; `run` gives its
+    /// answer for the logical operations, comparisons and tests.
+    private mutating func innerTruth(_ index: Int32) -> Bool? {
+        let i = code[Int(index)]
+        switch i.op {
+        case .not:
+            return truth(i.a).map { !$0 }
+        case .and:
+            let x = truth(i.a)
+            if x == false { return false }
+            let y = truth(i.b)
+            if y == false { return false }
+            return x == true && y == true ? true : nil
+        case .or:
+            let x = truth(i.a)
+            if x == true { return true }
+            let y = truth(i.b)
+            if y == true { return true }
+            return x == false && y == false ? false : nil
+        case .compareDates(let op):
+            guard let x = date(i.a), let y = date(i.b) else { return nil }
+            return Evaluator.holds(op, x < y ? -1 : (x == y ? 0 : 1))
+        case .compare(let op):
+            guard let order = Evaluator.compare(operand(i.a), operand(i.b)) else { return nil }
+            return Evaluator.holds(op, order)
+        case .inEnumSet:
+            // An absent value is in no set and outside none: unknown.
+            guard case .enumCase(let k) = operand(i.a) else { return nil }
+            let names = UInt64(UInt32(bitPattern: i.c)) | UInt64(UInt32(bitPattern: i.d)) << 32
+            return names >> k & 1 == 1
+        case .isTest(let test):
+            switch test {
+            case .isTrue: return truth(i.a) == true
+            case .isFalse: return truth(i.a) == false
+            case .absent: return operand(i.a).isAbsent
+            case .present: return !operand(i.a).isAbsent
+            }
+        case .value:
+            // A condition defined once (`in_betreuung`), decided here the first time it is asked
+            // for and remembered as the `Value` that `run` would have given.
+            let k = Int(i.a)
+            guard !memo.isCurrent(k) else { return truth(index) }
+            let b = innerTruth(policy.program.valueEntries[k])
+            memo.remember(b.map(Value.bool) ?? .absent, at: k)
+            return b
+        case .caseValue:
+            // `c.in_betreuung` in a caseload rule's accumulator: the case's own definition,
+            // nearly always already computed for its rules.
+            guard case .record(let r) = operand(i.a), r === root else { return nil }
+            let k = Int(i.b)
+            if memo.isCurrent(k) {
+                if case .bool(let b) = memo.values[k] { return b }
+                return nil
+            }
+            if case .bool(let b) = value(k) { return b }
+            return nil
+        default:
+            if case .bool(let b) = run(index) { return b }
+            return nil
+        }
+    }
+
+    @inline(always)
+    private static func holds(_ op: CheckedExpr.Comparison, _ order: Int) -> Bool {
+        switch op {
+        case .equal: order == 0
+        case .notEqual: order != 0
+        case .less: order < 0
+        case .lessEqual: order <= 0
+        case .greater: order > 0
+        case .greaterEqual: order >= 0
+        }
+    }
+
+    /// What instruction `index` gives as a date, or nil when it is absent: `fm.beginn`,
+    /// `stichtag` and a definition already computed are read without a call.
+    @inline(always)
+    mutating func date(_ index: Int32) -> CalendarDate? {
+        let i = code[Int(index)]
+        switch i.op {
+        case .stichtag: return stichtag
+        case .rootField where i.a >= 0:
+            if case .date(let d) = root[Int(i.a)] { return d }
+            return nil
+        case .value where memo.isCurrent(Int(i.a)):
+            if case .date(let d) = memo.values[Int(i.a)] { return d }
+            return nil
+        case .field:
+            // `fm.beginn`, `p.datum`: a field of a field of the case, of a binder, or of a
+            // value already computed.
+            let base = code[Int(i.a)], slot = Int(i.b)
+            switch base.op {
+            case .rootField where base.a >= 0:
+                if case .record(let r) = root[Int(base.a)], case .date(let d) = r[slot] { return d }
+            case .local:
+                if case .record(let r) = locals[Int(base.a)], case .date(let d) = r[slot] { return d }
+            case .value where memo.isCurrent(Int(base.a)):
+                if case .record(let r) = memo.values[Int(base.a)], case .date(let d) = r[slot] { return d }
+            default:
+                return innerDate(index)
+            }
+            return nil
+        default:
+            return innerDate(index)
+        }
+    }
+
+    /// `date` of an instruction that is not a leaf; `run` gives its answer for `shiftDate`.
+    private mutating func innerDate(_ index: Int32) -> CalendarDate? {
+        let i = code[Int(index)]
+        switch i.op {
+        case .shiftDate(let adding):
+            guard let d = date(i.a) else { return nil }
+            // The duration is nearly always a parameter, which is read as a constant.
+            let span = code[Int(i.b)]
+            let amount: PolicyLang.Duration
+            if case .constant = span.op, case .duration(let constant) = constants[Int(span.a)] {
+                amount = constant
+            } else {
+                guard case .duration(let computed) = operand(i.b) else { return nil }
+                amount = computed
+            }
+            return amount.added(to: d, sign: adding ? 1 : -1)
+        case .field:
+            // `letzte_eingliederungsvereinbarung.datum`, the definition not yet computed
+            let base = code[Int(i.a)]
+            if case .value = base.op {
+                if case .record(let r) = value(Int(base.a)), case .date(let d) = r[Int(i.b)] { return d }
+                return nil
+            }
+            if case .date(let d) = run(index) { return d }
+            return nil
+        case .otherwise:
+            // Both sides are dates (or absent): the first that is not absent.
+            return date(i.a) ?? date(i.b)
+        case .conditional:
+            switch truth(i.a) {
+            case true?: return date(i.b)
+            case false?: return date(i.c)
+            case nil: return nil
+            }
+        case .value:
+            // A date defined once (`clearing_ende`), as for a condition in `innerTruth`.
+            let k = Int(i.a)
+            guard !memo.isCurrent(k) else { return date(index) }
+            let d = innerDate(policy.program.valueEntries[k])
+            memo.remember(d.map(Value.date) ?? .absent, at: k)
+            return d
+        case .due:
+            return due
+        default:
+            if case .date(let d) = run(index) { return d }
+            return nil
+        }
+    }
+
     /// `condition` and `key` are -1 when the operation has none.
     private mutating func evaluateList(_ op: ListOperation, _ list: Int32, _ binder: Int,
                                        _ condition: Int32, _ key: Int32) -> Value {
@@ -255,7 +467,7 @@ struct Evaluator {
         for element in elements {
             locals[binder] = element
             // An element whose condition is unknown does not count.
-            if condition >= 0, operand(condition) != .bool(true) {
+            if condition >= 0, truth(condition) != true {
                 if op == .all { return .bool(false) }
                 continue
             }

@@ -193,7 +193,7 @@ extension FlatDecodePlan {
         c.index += 1
         let plan = records[Int(r)]
         let fieldCount = Int(plan.fieldCount)
-        let fields = fields + Int(plan.firstField)
+        let fields = fields + Int(plan.firstField), keys = UnsafePointer(keyBuckets + Int(r) &* Self.bucketsPerRecord)
         let stichtagSlot = r == root && c.cutoffFromCase ? stichtagSlot : -1
         // The record is made in place in the arena. Its slots are initialised as their values
         // arrive and the rest at the end, so that no slot is written twice. When reading fails,
@@ -208,7 +208,7 @@ extension FlatDecodePlan {
             guard first == quote else { return nil }
             while true {
                 // At a key's opening quote.
-                guard let slot = fieldSlot(fields, fieldCount, trying: predicted, &c), let first = c.nextByte() else { return nil }
+                guard let slot = fieldSlot(fields, fieldCount, keys, trying: predicted, &c), let first = c.nextByte() else { return nil }
                 if slot < 0 {
                     // Unknown fields are ignored, but must still be valid JSON.
                     guard skip(&c, string: false) else { return nil }
@@ -331,9 +331,10 @@ extension FlatDecodePlan {
     }
 
     /// At a key's opening quote: the slot of the field it names, having moved past the key and
-    /// its colon; -1 for a field the record does not have; nil to give up.
+    /// its colon; -1 for a field the record does not have; nil to give up. `keys`: the record's
+    /// `keyBuckets`.
     @inline(always)
-    private func fieldSlot(_ fields: UnsafePointer<Field>, _ fieldCount: Int, trying predicted: Int,
+    private func fieldSlot(_ fields: UnsafePointer<Field>, _ fieldCount: Int, _ keys: UnsafePointer<UInt64>, trying predicted: Int,
                            _ c: inout FastCursor) -> Int? {
         // Writers keep the schema's order, so the field after the last one comes first, and in
         // a compact line its key comes with its closing quote and colon: no search for the end.
@@ -341,17 +342,27 @@ extension FlatDecodePlan {
             c.advance(1 &+ Int(fields[predicted].key.length))
             return predicted
         }
-        return searchFieldSlot(fields, fieldCount, &c)
+        return searchFieldSlot(fields, fieldCount, keys, &c)
     }
 
     /// `fieldSlot` for a key that is not the predicted one: a field left out, or out of order,
-    /// whitespace before the colon, or a field the schema does not have.
+    /// whitespace before the colon, or a field the schema does not have. The fields whose names
+    /// start with the key's first byte (by its bucket) are tried first, each with its quote and
+    /// colon; only a key none of them matches so is compared by its name with every field.
     @inline(never)
-    private func searchFieldSlot(_ fields: UnsafePointer<Field>, _ fieldCount: Int, _ c: inout FastCursor) -> Int? {
+    private func searchFieldSlot(_ fields: UnsafePointer<Field>, _ fieldCount: Int, _ keys: UnsafePointer<UInt64>,
+                                 _ c: inout FastCursor) -> Int? {
         let keyStart = c.index + 1
-        for slot in 0..<fieldCount where c.sees(fields[slot].key, at: keyStart, in: text) {
-            c.index = keyStart + Int(fields[slot].key.length)
-            return slot
+        if keyStart < c.count {
+            var candidates = keys[Int(c.bytes[keyStart] & 31)]
+            while candidates != 0 {
+                let slot = candidates.trailingZeroBitCount
+                candidates &= candidates &- 1
+                if c.sees(fields[slot].key, at: keyStart, in: text) {
+                    c.index = keyStart + Int(fields[slot].key.length)
+                    return slot
+                }
+            }
         }
         guard let keyEnd = c.plainEnd(from: keyStart), c.bytes[keyEnd] == quote else { return nil }
         c.index = keyEnd + 1
@@ -655,7 +666,7 @@ extension FlatDecodePlan {
         c.index += 1
         let plan = records[Int(r)]
         let fieldCount = Int(plan.fieldCount)
-        let fields = fields + Int(plan.firstField)
+        let fields = fields + Int(plan.firstField), keys = UnsafePointer(keyBuckets + Int(r) &* Self.bucketsPerRecord)
         var seen: UInt64 = 0, nulls: UInt64 = 0
         var predicted = 0
         guard let first = c.nextByte() else { return false }
@@ -664,7 +675,7 @@ extension FlatDecodePlan {
         } else {
             guard first == quote else { return false }
             while true {
-                guard let slot = fieldSlot(fields, fieldCount, trying: predicted, &c), let first = c.nextByte() else { return false }
+                guard let slot = fieldSlot(fields, fieldCount, keys, trying: predicted, &c), let first = c.nextByte() else { return false }
                 if slot < 0 {
                     guard skip(&c, string: false) else { return false }
                 } else {

@@ -85,4 +85,38 @@ final class DateCacheTests: XCTestCase {
             for text in notDates { XCTAssertNil(read(text, dates), "\(text) (pass \(pass))") }
         }
     }
+
+    /// `FastCursor.isDate`, with which the entries of lists no rule reads are checked: with the
+    /// cache, over days enough that they replace each other, and next to what only looks like a
+    /// date, it says what `CalendarDate.isValid(isoBytes:)` says; and without one too.
+    func testIsDateSaysWhatIsValidSays() {
+        let dates = DateCache()
+        var texts: [[UInt8]] = [Array(repeating: 0, count: 10), Array(repeating: 0xFF, count: 10)]
+        for year in [1900, 2000, 2100] + Array(2001...2030) {
+            for month in 0...13 {
+                for day in 0...32 {
+                    let iso = String(format: "%04d-%02d-%02d", year, month, day)
+                    texts.append(Array(iso.utf8))
+                    texts.append(Array((iso.prefix(8) + "3:").utf8))
+                }
+            }
+        }
+        var valid = 0
+        for pass in 0..<2 {
+            for text in texts {
+                let expected = text.withUnsafeBufferPointer { CalendarDate.isValid(isoBytes: $0) }
+                if pass == 0, expected { valid += 1 }
+                let cached = text.withUnsafeBufferPointer { FastCursor.isDate(at: $0.baseAddress!, in: dates.entries) }
+                let uncached = text.withUnsafeBufferPointer { FastCursor.isDate(at: $0.baseAddress!, in: nil) }
+                XCTAssertEqual(cached, expected, "\(text) (pass \(pass))")
+                XCTAssertEqual(uncached, expected, "\(text)")
+                // A date only checked is then read as it parses, from the cache.
+                var quoted = [UInt8(ascii: "\"")] + text + [UInt8(ascii: "\"")]
+                XCTAssertEqual(read(quoted, dates), text.withUnsafeBufferPointer { CalendarDate.parse(isoBytes: $0) }, "\(text)")
+                quoted[5] = UInt8(ascii: "/")
+                XCTAssertNil(read(quoted, dates), "\(quoted)")
+            }
+        }
+        XCTAssertEqual(valid, 12_053)
+    }
 }

@@ -100,6 +100,15 @@ final class FastReaderTests: XCTestCase {
         let stillValid: [(String, String)] = [
             // Keys: whitespace before the colon, unknown names one byte longer or shorter.
             (#""rechtskreis":"SGB2"}"#, #""rechtskreis" :"SGB2"}"#),
+            // Keys out of the schema's order, found by their first byte among fields that share it
+            // (`beginn`, `beendigungsgrund`, `betreuung`; `fortfuehrungspruefungen`, `fallmanager`),
+            // next to unknown names in the same bucket (a capital shares its letter's low bits).
+            (#""beginn":"2024-01-10","fortfuehrungspruefungen":[{"datum":"2024-07-01","tl_informiert":false}],"ende":null"#,
+             #""ende":null,"fortfuehrungspruefungen":[{"datum":"2024-07-01","tl_informiert":false}],"beginn":"2024-01-10""#),
+            (#""ende":null"#, #""beendigungsgrund":null,"ende":null"#),
+            (#""fallmanagement":{"#, #""fallmanagement":{"Beginn":1,"beginnx":2,"begin":3,"b":4,"#),
+            (#""fallmanagement":{"#, #""fallmanagement":{"fallmanagerin":"x","fallmanager":"FM-1","#),
+            (#""id":"T-2","stichtag":"2025-03-01","#, #""stichtag":"2025-03-01","Id":"T-0","id":"T-2","#),
             (#""geburtsdatum":"#, #""geburtsdatumx":"2000-01-01","geburtsdatum":"#),
             (#""geburtsdatum":"#, #""geburtsdatu":1,"geburtsdatum":"#),
             (#""art":"netzwerk""#, #""ar":"netzwerk""#),
@@ -124,6 +133,8 @@ final class FastReaderTests: XCTestCase {
         ]
         let notValid: [(String, String)] = [
             (#""ende":null"#, #""ende":null,"ende":"2024-12-31""#),
+            (#""ende":null"#, #""ende":null,"beginn":"2024-01-11""#),                     // twice, out of order
+            (#""fallmanagement":{"#, #""fallmanagement":{"fortfuehrungspruefungen":[],"#),
             (#""handlungsstrategie_aktiviert""#, #""handlungsstrategie_aktivier""#),
             (#""handlungsstrategie_aktiviert""#, #""handlungsstrategie_aktivierte""#),
             (#""handlungsstrategie_aktiviert""#, #""Handlungsstrategie_aktiviert""#),

@@ -79,13 +79,31 @@ struct FastCursor {
     @inline(always)
     func date(at start: Int) -> CalendarDate? {
         guard let dates else { return CalendarDate.parse(isoBytes: UnsafeBufferPointer(start: bytes + start, count: 10)) }
-        let head = word(at: start)
-        let tail = UInt16(littleEndian: UnsafeRawPointer(bytes + start + 8).loadUnaligned(as: UInt16.self))
-        let entry = DateCache.entry(in: dates, head, tail)
+        let (entry, head, tail) = Self.cacheEntry(of: bytes + start, in: dates)
         if entry.pointee.head == head, entry.pointee.tail == tail, entry.pointee.day != DateCache.empty {
             return CalendarDate(dayNumber: entry.pointee.day)
         }
         return Self.enterDate(at: bytes + start, in: entry, head, tail)
+    }
+
+    /// Whether the ten bytes at `text` are a date, as `CalendarDate.isValid(isoBytes:)` says, for
+    /// dates only checked (entries of lists no rule reads): a hit in `dates` proves it, since only
+    /// dates are entered there; a miss is parsed and entered, so that the next such date is a hit.
+    @inline(always)
+    static func isDate(at text: UnsafePointer<UInt8>, in dates: UnsafeMutablePointer<DateCache.Entry>?) -> Bool {
+        guard let dates else { return CalendarDate.isValid(isoBytes: UnsafeBufferPointer(start: text, count: 10)) }
+        let (entry, head, tail) = cacheEntry(of: text, in: dates)
+        if entry.pointee.head == head, entry.pointee.tail == tail, entry.pointee.day != DateCache.empty { return true }
+        return enterDate(at: text, in: entry, head, tail) != nil
+    }
+
+    /// The entry of `dates` for the ten bytes at `text`, and those bytes as the entry holds them.
+    @inline(__always)
+    static func cacheEntry(of text: UnsafePointer<UInt8>, in dates: UnsafeMutablePointer<DateCache.Entry>)
+        -> (UnsafeMutablePointer<DateCache.Entry>, head: UInt64, tail: UInt16) {
+        let head = UInt64(littleEndian: UnsafeRawPointer(text).loadUnaligned(as: UInt64.self))
+        let tail = UInt16(littleEndian: UnsafeRawPointer(text + 8).loadUnaligned(as: UInt16.self))
+        return (DateCache.entry(in: dates, head, tail), head, tail)
     }
 
     /// `date(at:)` for a date not in the cache: parsed, and entered if it is one. Out of line,
@@ -175,7 +193,7 @@ extension FlatDecodePlan {
         c.index += 1
         let plan = records[Int(r)]
         let fieldCount = Int(plan.fieldCount)
-        let fields = fields + Int(plan.firstField)
+        let fields = fields + Int(plan.firstField), keys = UnsafePointer(keyBuckets + Int(r) &* Self.bucketsPerRecord)
         let stichtagSlot = r == root && c.cutoffFromCase ? stichtagSlot : -1
         // The record is made in place in the arena. Its slots are initialised as their values
         // arrive and the rest at the end, so that no slot is written twice. When reading fails,
@@ -190,7 +208,7 @@ extension FlatDecodePlan {
             guard first == quote else { return nil }
             while true {
                 // At a key's opening quote.
-                guard let slot = fieldSlot(fields, fieldCount, trying: predicted, &c), let first = c.nextByte() else { return nil }
+                guard let slot = fieldSlot(fields, fieldCount, keys, trying: predicted, &c), let first = c.nextByte() else { return nil }
                 if slot < 0 {
                     // Unknown fields are ignored, but must still be valid JSON.
                     guard skip(&c, string: false) else { return nil }
@@ -313,9 +331,10 @@ extension FlatDecodePlan {
     }
 
     /// At a key's opening quote: the slot of the field it names, having moved past the key and
-    /// its colon; -1 for a field the record does not have; nil to give up.
+    /// its colon; -1 for a field the record does not have; nil to give up. `keys`: the record's
+    /// `keyBuckets`.
     @inline(always)
-    private func fieldSlot(_ fields: UnsafePointer<Field>, _ fieldCount: Int, trying predicted: Int,
+    private func fieldSlot(_ fields: UnsafePointer<Field>, _ fieldCount: Int, _ keys: UnsafePointer<UInt64>, trying predicted: Int,
                            _ c: inout FastCursor) -> Int? {
         // Writers keep the schema's order, so the field after the last one comes first, and in
         // a compact line its key comes with its closing quote and colon: no search for the end.
@@ -323,17 +342,27 @@ extension FlatDecodePlan {
             c.advance(1 &+ Int(fields[predicted].key.length))
             return predicted
         }
-        return searchFieldSlot(fields, fieldCount, &c)
+        return searchFieldSlot(fields, fieldCount, keys, &c)
     }
 
     /// `fieldSlot` for a key that is not the predicted one: a field left out, or out of order,
-    /// whitespace before the colon, or a field the schema does not have.
+    /// whitespace before the colon, or a field the schema does not have. The fields whose names
+    /// start with the key's first byte (by its bucket) are tried first, each with its quote and
+    /// colon; only a key none of them matches so is compared by its name with every field.
     @inline(never)
-    private func searchFieldSlot(_ fields: UnsafePointer<Field>, _ fieldCount: Int, _ c: inout FastCursor) -> Int? {
+    private func searchFieldSlot(_ fields: UnsafePointer<Field>, _ fieldCount: Int, _ keys: UnsafePointer<UInt64>,
+                                 _ c: inout FastCursor) -> Int? {
         let keyStart = c.index + 1
-        for slot in 0..<fieldCount where c.sees(fields[slot].key, at: keyStart, in: text) {
-            c.index = keyStart + Int(fields[slot].key.length)
-            return slot
+        if keyStart < c.count {
+            var candidates = keys[Int(c.bytes[keyStart] & 31)]
+            while candidates != 0 {
+                let slot = candidates.trailingZeroBitCount
+                candidates &= candidates &- 1
+                if c.sees(fields[slot].key, at: keyStart, in: text) {
+                    c.index = keyStart + Int(fields[slot].key.length)
+                    return slot
+                }
+            }
         }
         guard let keyEnd = c.plainEnd(from: keyStart), c.bytes[keyEnd] == quote else { return nil }
         c.index = keyEnd + 1
@@ -500,7 +529,7 @@ extension FlatDecodePlan {
                 // Whether the entry at the cursor is still to be checked.
                 var entryLeft = true
                 if flatEntry, next == UInt8(ascii: "{") {
-                    let run = compactEntries(steps, tails, c.bytes, c.count, from: c.index)
+                    let run = compactEntries(steps, tails, c.bytes, c.count, from: c.index, dates: c.dates)
                     c.index = run.end
                     entryLeft = run.atEntry
                 }
@@ -523,12 +552,13 @@ extension FlatDecodePlan {
     /// its `entrySteps` and `tails` its `EntryTails`: checks the entries in the common shape from there on, as long as a
     /// comma and the next entry's `{` follow each, with the position in a register rather than
     /// in the cursor. `end`: after the last entry checked, or (`atEntry`) at the `{` of the first
-    /// that is not in the common shape, which `checkRecord` then reads and decides.
+    /// that is not in the common shape, which `checkRecord` then reads and decides. `dates`: the
+    /// worker's `DateCache`, if it has one.
     @inline(never)
     private func compactEntries(_ steps: UnsafePointer<EntryStep>, _ tails: EntryTails, _ bytes: UnsafePointer<UInt8>,
-                                _ count: Int, from start: Int) -> (end: Int, atEntry: Bool) {
+                                _ count: Int, from start: Int, dates: UnsafeMutablePointer<DateCache.Entry>?) -> (end: Int, atEntry: Bool) {
         var start = start
-        while let end = compactEntryEnd(steps, tails, bytes, count, from: start) {
+        while let end = compactEntryEnd(steps, tails, bytes, count, from: start, dates: dates) {
             guard count &- end >= 2, bytes[end] == UInt8(ascii: ","), bytes[end &+ 1] == UInt8(ascii: "{") else { return (end, false) }
             start = end &+ 1
         }
@@ -543,7 +573,7 @@ extension FlatDecodePlan {
     /// anything else: `checkRecord` then reads the entry and decides.
     @inline(__always)
     private func compactEntryEnd(_ steps: UnsafePointer<EntryStep>, _ tails: EntryTails, _ bytes: UnsafePointer<UInt8>,
-                                 _ count: Int, from start: Int) -> Int? {
+                                 _ count: Int, from start: Int, dates: UnsafeMutablePointer<DateCache.Entry>?) -> Int? {
         @inline(__always) func word(_ i: Int) -> UInt64 {
             UInt64(littleEndian: UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self))
         }
@@ -570,8 +600,7 @@ extension FlatDecodePlan {
                 // The key with the opening quote, then `YYYY-MM-DD"`.
                 guard begins(i, with: step.key) else { return nil }
                 i &+= Int(step.key.length)
-                guard count &- i >= 11, bytes[i &+ 10] == quote,
-                      CalendarDate.isValid(isoBytes: UnsafeBufferPointer(start: bytes + i, count: 10)) else { return nil }
+                guard count &- i >= 11, bytes[i &+ 10] == quote, FastCursor.isDate(at: bytes + i, in: dates) else { return nil }
                 i &+= 11
             case .enumeration:
                 // The key, a name and its closing quote, compared with the names that start with the same byte.
@@ -637,7 +666,7 @@ extension FlatDecodePlan {
         c.index += 1
         let plan = records[Int(r)]
         let fieldCount = Int(plan.fieldCount)
-        let fields = fields + Int(plan.firstField)
+        let fields = fields + Int(plan.firstField), keys = UnsafePointer(keyBuckets + Int(r) &* Self.bucketsPerRecord)
         var seen: UInt64 = 0, nulls: UInt64 = 0
         var predicted = 0
         guard let first = c.nextByte() else { return false }
@@ -646,7 +675,7 @@ extension FlatDecodePlan {
         } else {
             guard first == quote else { return false }
             while true {
-                guard let slot = fieldSlot(fields, fieldCount, trying: predicted, &c), let first = c.nextByte() else { return false }
+                guard let slot = fieldSlot(fields, fieldCount, keys, trying: predicted, &c), let first = c.nextByte() else { return false }
                 if slot < 0 {
                     guard skip(&c, string: false) else { return false }
                 } else {
@@ -691,7 +720,7 @@ extension FlatDecodePlan {
             if first == UInt8(ascii: "f"), c.consume("false") { return true }
         case .date:
             guard first == quote, c.remaining >= 12, c.bytes[c.index &+ 11] == quote,
-                  CalendarDate.isValid(isoBytes: UnsafeBufferPointer(start: c.bytes + c.index + 1, count: 10)) else { break }
+                  FastCursor.isDate(at: c.bytes + c.index + 1, in: c.dates) else { break }
             c.advance(12)
             return true
         case .enumeration:

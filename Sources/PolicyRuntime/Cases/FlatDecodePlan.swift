@@ -77,6 +77,11 @@ final class FlatDecodePlan: @unchecked Sendable {
     /// So a string is compared only with the names that start as it does, mostly one.
     let enumBuckets: UnsafeMutablePointer<UInt64>
     static let bucketsPerEnumeration = 32
+    /// Per record, `bucketsPerRecord` buckets by the low 5 bits of a field name's first byte: the
+    /// slots whose names start so, one bit each. A key that is not the predicted one is then
+    /// compared only with the fields that start as it does (`searchFieldSlot`), mostly one.
+    let keyBuckets: UnsafeMutablePointer<UInt64>
+    static let bucketsPerRecord = 32
     /// Field and enum names with what follows them, back to back.
     let text: UnsafeMutablePointer<UInt8>
     /// Per value node, the plan the full reader takes when the fast reader hands a value over.
@@ -226,6 +231,14 @@ final class FlatDecodePlan: @unchecked Sendable {
             withEntries[Int(element.sub)] = true
             compactEntries(Int(element.sub))
         }
+        var keyBuckets = [UInt64](repeating: 0, count: records.count * Self.bucketsPerRecord)
+        for (r, record) in records.enumerated() {
+            for slot in 0 ..< Int(record.fieldCount) {
+                let first = text[Int(fields[Int(record.firstField) + slot].key.start)]
+                keyBuckets[r * Self.bucketsPerRecord + Int(first & 31)] |= 1 << UInt64(slot)
+            }
+        }
+        self.keyBuckets = .copying(keyBuckets)
         self.values = .copying(values)
         self.fields = .copying(fields)
         self.entryKeys = .copying(entryKeys)
@@ -245,7 +258,7 @@ final class FlatDecodePlan: @unchecked Sendable {
     deinit {
         values.deallocate(); fields.deallocate(); entryKeys.deallocate(); entrySteps.deallocate(); entryNames.deallocate(); records.deallocate()
         tailSets.deallocate(); tailBuckets.deallocate(); entryTails.deallocate()
-        enumerations.deallocate(); enumNames.deallocate(); enumBuckets.deallocate(); text.deallocate()
+        enumerations.deallocate(); enumNames.deallocate(); enumBuckets.deallocate(); keyBuckets.deallocate(); text.deallocate()
     }
 }
 

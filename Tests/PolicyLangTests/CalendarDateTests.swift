@@ -242,6 +242,34 @@ final class CalendarDateTests: XCTestCase {
         }
     }
 
+    /// Months added in the year that starts in March give the day that January-based months
+    /// and the general day count give: for every day from 1890 to 2110 with the durations
+    /// policies name, and at the ends of what a date holds, with a billion months either way.
+    func testAddingMonthsAgreesWithJanuaryBasedArithmetic() {
+        func expected(_ start: CalendarDate, _ months: Int) -> Int32? {
+            let (year, month, day) = start.components
+            let index = year * 12 + (month - 1) + months
+            let y = index >= 0 ? index / 12 : -((-index + 11) / 12)
+            let m = index - y * 12 + 1
+            return Int32(exactly: CalendarDate.daysFromCivil(y, m, min(day, CalendarDate.daysInMonth(year: y, month: m))))
+        }
+        let first = CalendarDate.daysFromCivil(1890, 1, 1), last = CalendarDate.daysFromCivil(2110, 12, 31)
+        for n in first...last {
+            let start = CalendarDate(dayNumber: Int32(n))
+            for months in [-36, -25, -13, -12, -1, 0, 1, 2, 6, 11, 12, 24, 36, 120] {
+                XCTAssertEqual(start.checkedAdding(months: months)?.dayNumber, expected(start, months), "\(start) + \(months)")
+            }
+        }
+        for n in [Int32.min, Int32.min + 31, -719_162, 0, 2_932_896, Int32.max - 400, Int32.max] {
+            let start = CalendarDate(dayNumber: n)
+            for months in [-1_000_000_000, -70_000_000, -1, 0, 1, 11, 70_000_000, 1_000_000_000] {
+                XCTAssertEqual(start.checkedAdding(months: months)?.dayNumber, expected(start, months), "\(n) + \(months)")
+            }
+        }
+        XCTAssertNil(date("2025-01-31").checkedAdding(months: 1_000_000_001))
+        XCTAssertNil(CalendarDate(dayNumber: .max).checkedAdding(months: 1))
+    }
+
     /// The 31st of January plus 0...11 months lands on every month's last day or the 31st.
     func testMonthEndClampingForEveryMonthLength() {
         let expected2023 = ["2023-01-31", "2023-02-28", "2023-03-31", "2023-04-30", "2023-05-31", "2023-06-30",

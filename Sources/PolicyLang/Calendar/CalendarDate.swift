@@ -156,9 +156,9 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     /// The same day of the month `months` later (earlier when negative); where that day does
     /// not exist, the last day of that month (§ 188 (3) BGB):
     /// `2024-08-31 + 6 months = 2025-02-28`, `2024-02-29 + 12 months = 2025-02-28`,
-    /// `2024-01-31 + 1 month = 2024-02-29`.
+    /// `2024-01-31 + 1 month = 2024-02-29`. Traps when the result is no date (`checkedAdding`).
     public func adding(months: Int) -> CalendarDate {
-        CalendarDate(dayNumber: Int32(dayCount(addingMonths: months)))
+        checkedAdding(months: months)!
     }
 
     /// `adding(days:)`, or nil when the result lies beyond what a date holds (a day number of
@@ -171,22 +171,31 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     }
 
     /// `adding(months:)`, or nil when the result lies beyond what a date holds.
+    ///
+    /// Deadlines add months to several dates of every case, so this stays in the calendar that
+    /// `civilFromDays` works in, where the year starts in March: the month is moved there, and the
+    /// new day counted back with Hinnant's `days_from_civil` in the same terms, with no conversion
+    /// to January-based months and back and no branch but the one for days after the 28th. The
+    /// count is moved by `marchShift` 400-year cycles, so that nothing here is negative for any
+    /// date and any number of months up to a billion either way (about 83 million years), and
+    /// nothing overflows on the way (the arithmetic is unchecked).
     public func checkedAdding(months: Int) -> CalendarDate? {
-        // Beyond a billion months no result is a date; within it, nothing on the way overflows.
-        guard months.magnitude <= 1_000_000_000, let n = Int32(exactly: dayCount(addingMonths: months)) else { return nil }
-        return CalendarDate(dayNumber: n)
-    }
-
-    private func dayCount(addingMonths months: Int) -> Int {
-        let (year, month, day) = components
-        let monthIndex = year * 12 + (month - 1) + months
-        let newYear = CalendarDate.floorDivide(monthIndex, 12)
-        let newMonth = monthIndex - newYear * 12 + 1
-        let newDay = min(day, CalendarDate.daysInMonth(year: newYear, month: newMonth))
-        // Deadlines add months to dates of a case, nearly all in years 1...9999, where the
-        // reader's day count (quick for 1901–2099) applies; the general formula elsewhere.
-        return newYear >= 1 ? CalendarDate.dayNumber(year: newYear, month: newMonth, day: newDay)
-                            : CalendarDate.daysFromCivil(newYear, newMonth, newDay)
+        // Beyond a billion months no result is a date.
+        guard months.magnitude <= 1_000_000_000 else { return nil }
+        let (year, month, day) = CalendarDate.marchBased(dayNumber)
+        // Months since March of shifted year 0; its quotient by 12 is the new year.
+        let index = UInt64(bitPattern: Int64(bitPattern: year &* 12 &+ (month &- 3)) &+ Int64(months))
+        let newYear = index / 12, newMonth = index &- newYear &* 12   // March is 0, February 11
+        var newDay = day
+        if day > 28 {
+            // February lies in the next calendar year, whose leap day ends this shifted year.
+            let length = newMonth == 11 ? (CalendarDate.isLeapYear(Int(newYear &+ 1)) ? 29 : 28)
+                                        : CalendarDate.daysBeforeMarchBased(newMonth &+ 1) &- CalendarDate.daysBeforeMarchBased(newMonth)
+            newDay = min(day, length)
+        }
+        let days = newYear &* 365 &+ newYear / 4 &- newYear / 100 &+ newYear / 400
+            &+ CalendarDate.daysBeforeMarchBased(newMonth) &+ newDay &- 1
+        return Int32(exactly: Int64(bitPattern: days) &- CalendarDate.marchEpoch).map(CalendarDate.init(dayNumber:))
     }
 
     /// `adding(months: 12 * years)`, so 29 February clamps to 28 February in common years.
@@ -288,11 +297,6 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         return daysBeforeYear + daysBeforeMonth + day - 1
     }
 
-    @inline(__always)
-    private static func floorDivide(_ a: Int, _ b: Int) -> Int {
-        a >= 0 ? a / b : -((-a + b - 1) / b)
-    }
-
     /// Hinnant's `days_from_civil`: the year is shifted to start in March, so the leap day
     /// is the last day of the shifted year and month lengths follow a fixed 153-day pattern.
     @usableFromInline
@@ -308,15 +312,34 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
     /// Neri and Schneider's `to_date` (their figure 12), the inverse of `daysFromCivil`: no
     /// branch but the one for January and February, divisions only by constants (which compile
-    /// to multiplications). The day count is moved by `shift` 400-year cycles so that it is never
-    /// negative, and 64 bits leave room for every `Int32` day number, so nothing here overflows
-    /// (the arithmetic is unchecked). Tests compare it with Hinnant's `civil_from_days` for every
-    /// day of the years 1 to 9999 and at both ends of `Int32`.
+    /// to multiplications). Tests compare it with Hinnant's `civil_from_days` for every day of
+    /// the years 1 to 9999 and at both ends of `Int32`.
     @inlinable
     static func civilFromDays(_ days: Int32) -> (year: Int, month: Int, day: Int) {
-        let shift: UInt64 = 14_700
-        // Days since 0000-03-01 plus `shift` cycles: the year starts in March, so a leap day ends it.
-        let n = UInt64(Int64(days) &+ 719_468 &+ 146_097 &* Int64(shift))
+        let (year, month, day) = marchBased(days)
+        // January and February belong to the next calendar year.
+        let isJanuaryOrFebruary = month > 12
+        let calendarYear = Int(bitPattern: UInt(year)) &- 400 &* Int(marchShift) &+ (isJanuaryOrFebruary ? 1 : 0)
+        return (calendarYear, Int(isJanuaryOrFebruary ? month &- 12 : month), Int(day))
+    }
+
+    /// 400-year cycles by which `marchBased` moves every day number, so that its arithmetic and
+    /// month arithmetic in its terms (`checkedAdding(months:)`) never see a negative number: enough
+    /// for every `Int32` day number a billion months either way (about 83 million years).
+    @inlinable static var marchShift: UInt64 { 250_000 }
+
+    /// The day number of shifted year 0's first of March: `marchBased`'s day count less this is a
+    /// day number again.
+    @inlinable static var marchEpoch: Int64 { 719_468 + 146_097 * 250_000 }
+
+    /// The day in a calendar whose year starts on the first of March, moved by `marchShift` cycles:
+    /// its year (a leap day ends it), its month (3 for March … 14 for February) and its day.
+    /// Neri and Schneider's steps; 64 bits leave room for every `Int32` day number, so nothing
+    /// here overflows (the arithmetic is unchecked).
+    @inlinable @inline(__always)
+    static func marchBased(_ days: Int32) -> (year: UInt64, month: UInt64, day: UInt64) {
+        // Days since shifted 0000-03-01.
+        let n = UInt64(Int64(days) &+ marchEpoch)
         // The century, and the day within it.
         let n1 = 4 &* n &+ 3
         let century = n1 / 146_097
@@ -328,12 +351,14 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         let dayOfYear = (p2 & 0xFFFF_FFFF) / 2_939_745 / 4
         // Month (March is 3, February 14) and day.
         let n3 = 2_141 &* dayOfYear &+ 197_913
-        let month = n3 >> 16
-        let day = (n3 & 0xFFFF) / 2_141 &+ 1
-        // January and February belong to the next calendar year.
-        let isJanuaryOrFebruary = dayOfYear >= 306
-        let year = Int(100 &* century &+ yearOfCentury) &- Int(400 &* shift) &+ (isJanuaryOrFebruary ? 1 : 0)
-        return (year, Int(isJanuaryOrFebruary ? month &- 12 : month), Int(day))
+        return (100 &* century &+ yearOfCentury, n3 >> 16, (n3 & 0xFFFF) / 2_141 &+ 1)
+    }
+
+    /// Days of the year that starts in March before its month `month` (0 for March … 11 for
+    /// February), with Hinnant's 153-day pattern.
+    @inlinable @inline(__always)
+    static func daysBeforeMarchBased(_ month: UInt64) -> UInt64 {
+        (153 &* month &+ 2) / 5
     }
 }
 
